@@ -1,0 +1,100 @@
+"""The one door to children's records.
+
+Every read of child-scoped data starts here:
+
+- `visible_children(user)` is the queryset of children the user may see. Lists, search and
+  dashboards filter through it.
+- `get_child_for_user(user, child_id, page=..., request=...)` fetches one child for a user,
+  refuses with 404 (restricted records: the user may not know they exist) or 403 (records the
+  user may know exist, e.g. a sibling in another team), and writes the view to the access log.
+
+Who sees what:
+- social workers and family support workers: children allocated to them or to their team;
+- team managers: their team's children; service managers: their service's;
+- quality auditors, senior leaders and inspectors: every child (inspectors read only);
+- a restricted record: only the people on its access list, whatever their role.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from lantern.access.models import AccessListEntry, ChildView
+from lantern.people.models import Child
+from lantern.workforce.models import AUTHORITY_WIDE_ROLES, Allocation, Role, Worker
+
+
+def _open_allocations():
+    return Allocation.objects.filter(child=OuterRef("pk"), end_date__isnull=True)
+
+
+def scope_condition(user: Worker) -> Q:
+    """The condition on Child that a user's role and team give, ignoring restriction."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.role in AUTHORITY_WIDE_ROLES:
+        return Q()
+    if user.role == Role.SERVICE_MANAGER:
+        if user.service_id is None:
+            return Q(pk__in=[])
+        return Q(Exists(_open_allocations().filter(team__service_id=user.service_id)))
+    if user.role == Role.TEAM_MANAGER:
+        if user.team_id is None:
+            return Q(pk__in=[])
+        return Q(Exists(_open_allocations().filter(team_id=user.team_id)))
+    # Social workers and family support workers: their own children and their team's.
+    own = Q(worker_id=user.pk)
+    if user.team_id is not None:
+        own |= Q(team_id=user.team_id)
+    return Q(Exists(_open_allocations().filter(own)))
+
+
+def _on_access_list(user: Worker) -> Exists:
+    return Exists(AccessListEntry.objects.filter(child=OuterRef("pk"), worker_id=user.pk, revoked_at__isnull=True))
+
+
+def visibility_condition(user: Worker) -> Q:
+    """The full condition: in scope and unrestricted, or on the access list of a restricted record."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    return (Q(restricted=False) & scope_condition(user)) | (Q(restricted=True) & Q(_on_access_list(user)))
+
+
+def visible_children(user: Worker) -> QuerySet[Child]:
+    """Every child the user may see, with the person joined in."""
+    return Child.objects.filter(visibility_condition(user)).select_related("person")
+
+
+def can_see_child(user: Worker, child: Child) -> bool:
+    return visible_children(user).filter(pk=child.pk).exists()
+
+
+def can_change_child_record(user: Worker, child: Child) -> bool:
+    """May the user add to this child's record? Read-only roles never may."""
+    if user.role in (Role.INSPECTOR, Role.QUALITY_AUDITOR):
+        return False
+    return can_see_child(user, child)
+
+
+def get_child_for_user(user: Worker, child_id: int, *, page: str, path: str = "") -> Child:
+    """Fetch a child the user may see and log the view; refuse with 404 or 403 otherwise."""
+    try:
+        child = visible_children(user).get(pk=child_id)
+    except (Child.DoesNotExist, ValueError, TypeError):
+        restricted = Child.objects.filter(pk=child_id).values_list("restricted", flat=True).first()
+        if restricted is None or restricted:
+            raise Http404("No child record found") from None
+        raise PermissionDenied("You do not have access to this child's record.") from None
+    ChildView.objects.create(child=child, user=user, page=page[:80], path=path[:300])
+    return child
+
+
+def child_views(child: Child) -> QuerySet[ChildView]:
+    """The access log for one child, newest first (callers must already have fetched the child)."""
+    return ChildView.objects.filter(child=child).select_related("user").order_by("-viewed_at", "-pk")
+
+
+def can_see_access_log(user: Worker) -> bool:
+    return user.role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.SENIOR_LEADER)

@@ -1,0 +1,127 @@
+"""Reads of casework data. Every child-scoped read starts from the access layer's queryset."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Upper
+
+from lantern.access.selectors import visible_children
+from lantern.casework.models import ChildProtectionPlan, ChildStatus, CINEpisode, EarlyHelpEpisode
+from lantern.core.identifiers import normalise_nhs_number, normalise_upn
+from lantern.people.models import Child
+from lantern.workforce.models import Allocation, AllocationRole, Worker
+
+
+def with_status(children: QuerySet[Child]) -> QuerySet[Child]:
+    """Annotate `status` (cp, cin, eh, closed) with three EXISTS subqueries - one query in all."""
+    open_cp = ChildProtectionPlan.objects.filter(child=OuterRef("pk"), end_date__isnull=True)
+    open_cin = CINEpisode.objects.filter(child=OuterRef("pk"), closure_date__isnull=True)
+    open_eh = EarlyHelpEpisode.objects.filter(child=OuterRef("pk"), end_date__isnull=True)
+    return children.annotate(
+        status=Case(
+            When(Exists(open_cp), then=Value(ChildStatus.CHILD_PROTECTION)),
+            When(Exists(open_cin), then=Value(ChildStatus.CHILD_IN_NEED)),
+            When(Exists(open_eh), then=Value(ChildStatus.EARLY_HELP)),
+            default=Value(ChildStatus.CLOSED),
+            output_field=CharField(),
+        )
+    )
+
+
+def with_lead(children: QuerySet[Child]) -> QuerySet[Child]:
+    """Annotate the current lead allocation's team name, worker name and start date."""
+    lead = Allocation.objects.filter(child=OuterRef("pk"), end_date__isnull=True, role=AllocationRole.LEAD)
+    return children.annotate(
+        lead_team_name=Subquery(lead.values("team__name")[:1]),
+        lead_worker_first=Subquery(lead.values("worker__first_name")[:1]),
+        lead_worker_last=Subquery(lead.values("worker__last_name")[:1]),
+    )
+
+
+def caseload_for(user: Worker, worker: Worker) -> QuerySet[Child]:
+    """Children with an open allocation to `worker`, as seen by `user`, oldest allocation first."""
+    mine = Allocation.objects.filter(child=OuterRef("pk"), worker=worker, end_date__isnull=True)
+    children = visible_children(user).filter(Exists(mine))
+    return (
+        with_lead(with_status(children))
+        .annotate(
+            my_role=Subquery(mine.values("role")[:1]),
+            allocated_since=Subquery(mine.values("start_date")[:1]),
+        )
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+def search_children(user: Worker, query: str) -> QuerySet[Child]:
+    """Children the user may see matching a name, LA child ID, UPN, NHS number or date of birth.
+
+    A date (31/01/2015 or 2015-01-31) matches the date of birth; ten digits match the NHS
+    number; a UPN-shaped value matches the UPN; anything else matches the LA child ID exactly
+    or every word against first, preferred or last name (starts with).
+    """
+    query = " ".join(query.split())
+    children = visible_children(user)
+    if not query:
+        return children.none()
+    condition = Q(la_child_id__iexact=query)
+    day = parse_search_date(query)
+    if day is not None:
+        condition |= Q(person__date_of_birth=day) | Q(person__expected_date_of_birth=day)
+    digits = normalise_nhs_number(query)
+    if digits.isdigit() and len(digits) == 10:
+        condition |= Q(nhs_number=digits)
+    upn = normalise_upn(query)
+    if len(upn) == 13:
+        condition |= Q(upn=upn) | Q(former_upn=upn)
+    words = [w for w in query.split(" ") if w.isalpha() or "-" in w or "'" in w]
+    if words and day is None:
+        name_condition = Q()
+        for word in words[:4]:
+            name_condition &= (
+                Q(person__first_name__istartswith=word)
+                | Q(person__last_name__istartswith=word)
+                | Q(person__preferred_name__istartswith=word)
+            )
+        condition |= name_condition
+    return with_lead(with_status(children.filter(condition))).order_by(
+        Upper("person__last_name"), Upper("person__first_name"), "pk"
+    )
+
+
+def parse_search_date(text: str) -> date | None:
+    for sep in ("/", "-", "."):
+        parts = text.split(sep)
+        if len(parts) != 3 or not all(p.isdigit() for p in parts):
+            continue
+        try:
+            if len(parts[0]) == 4:
+                return date(int(parts[0]), int(parts[1]), int(parts[2]))
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            return None
+    return None
+
+
+def episodes_for(child: Child) -> QuerySet[CINEpisode]:
+    """A fetched child's CIN episodes, newest first (the child came through the access layer)."""
+    return CINEpisode.objects.filter(child=child).select_related("team", "closed_by").order_by("-referral_date")
+
+
+def early_help_for(child: Child) -> QuerySet[EarlyHelpEpisode]:
+    return EarlyHelpEpisode.objects.filter(child=child).select_related("team").order_by("-start_date")
+
+
+def cp_plans_for(child: Child) -> QuerySet[ChildProtectionPlan]:
+    return ChildProtectionPlan.objects.filter(child=child).order_by("-start_date")
+
+
+def status_of(child: Child) -> str:
+    return with_status(Child.objects.filter(pk=child.pk)).values_list("status", flat=True).get()
+
+
+def statuses_of(child_ids: list[int]) -> dict[int, str]:
+    """Status for many children in one query (used for siblings on the child record)."""
+    rows = with_status(Child.objects.filter(pk__in=child_ids)).values_list("pk", "status")
+    return dict(rows)

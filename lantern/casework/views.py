@@ -1,0 +1,49 @@
+"""Pages about children: My caseload, search and the child record."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from lantern.access.selectors import can_see_access_log, get_child_for_user
+from lantern.casework import selectors
+from lantern.core.paging import paginate
+from lantern.people.models import ChildDisability
+from lantern.people.selectors import address_history, current_address, family_of
+from lantern.workforce.selectors import current_allocations
+
+
+def caseload(request):
+    page, query = paginate(request, selectors.caseload_for(request.user, request.user))
+    return render(request, "casework/caseload.html", {"page_obj": page, "query_string": query})
+
+
+def search(request):
+    q = request.GET.get("q", "").strip()[:100]
+    page = query = None
+    if q:
+        page, query = paginate(request, selectors.search_children(request.user, q))
+    return render(request, "casework/search.html", {"q": q, "page_obj": page, "query_string": query})
+
+
+def child_record(request, child_id: int):
+    child = get_child_for_user(request.user, child_id, page="Child record", path=request.path)
+    family = family_of(child)
+    sibling_ids = [m.person.pk for m in family if m.is_child_record]
+    statuses = selectors.statuses_of(sibling_ids) if sibling_ids else {}
+    allocations = list(current_allocations(child))
+    context = {
+        "child": child,
+        "person": child.person,
+        "status": selectors.status_of(child),
+        "disabilities": ChildDisability.objects.filter(child=child).order_by("code"),
+        "address": current_address(child),
+        "addresses": address_history(child),
+        "family": [(member, statuses.get(member.person.pk)) for member in family],
+        "current_allocations": [a for a in allocations if a.end_date is None],
+        "past_allocations": [a for a in allocations if a.end_date is not None],
+        "episodes": selectors.episodes_for(child),
+        "early_help": selectors.early_help_for(child),
+        "cp_plans": selectors.cp_plans_for(child),
+        "can_see_access_log": can_see_access_log(request.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "casework/child_record.html", context)

@@ -1,0 +1,60 @@
+"""Shared fixtures: a small authority with one user of every role and one child of each kind
+of relationship to them (own, team's, another team's, another service's, restricted)."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from lantern import factories as f
+from lantern.access.models import AccessListEntry
+from lantern.people.models import Child
+from lantern.workforce.models import Role, Team, TeamType, Worker
+
+
+@dataclass
+class World:
+    north: Team
+    south: Team
+    west: Team
+    users: dict[str, Worker]
+    children: dict[str, Child]
+
+
+@pytest.fixture
+def world(db) -> World:
+    cin = f.make_service("Children in need")
+    other = f.make_service("Disabled children")
+    north = f.make_team("North locality", service=cin)
+    south = f.make_team("South locality", service=cin)
+    west = f.make_team("West disabled children", service=other, type=TeamType.CIN_HUB)
+    users = {
+        "sw_north": f.make_worker("sw.north", role=Role.SOCIAL_WORKER, team=north),
+        "sw_north_2": f.make_worker("sw.north2", role=Role.SOCIAL_WORKER, team=north),
+        "fsw_north": f.make_worker("fsw.north", role=Role.FAMILY_SUPPORT_WORKER, team=north),
+        "tm_north": f.make_worker("tm.north", role=Role.TEAM_MANAGER, team=north),
+        "sw_south": f.make_worker("sw.south", role=Role.SOCIAL_WORKER, team=south),
+        "sm_cin": f.make_worker("sm.cin", role=Role.SERVICE_MANAGER, service=cin),
+        "qa": f.make_worker("qa", role=Role.QUALITY_AUDITOR),
+        "leader": f.make_worker("leader", role=Role.SENIOR_LEADER),
+        "inspector": f.make_worker("inspector", role=Role.INSPECTOR),
+    }
+    own = f.make_child(first_name="Olivia", last_name="Owens")
+    team = f.make_child(first_name="Tariq", last_name="Teamson")
+    south_child = f.make_child(first_name="Sophie", last_name="Southall")
+    west_child = f.make_child(first_name="Wes", last_name="Westwood")
+    restricted = f.make_child(first_name="Rhiannon", last_name="Restrick", restricted=True)
+    f.allocate(own, team=north, worker=users["sw_north"])
+    f.allocate(team, team=north, worker=users["sw_north_2"])
+    f.allocate(south_child, team=south, worker=users["sw_south"])
+    f.allocate(west_child, team=west, worker=None)
+    f.allocate(restricted, team=north, worker=users["sw_north_2"])
+    AccessListEntry.objects.create(child=restricted, worker=users["tm_north"], reason="Team manager")
+    for child in (own, team, south_child, west_child, restricted):
+        f.open_cin_episode(child)
+    return World(
+        north=north,
+        south=south,
+        west=west,
+        users=users,
+        children={"own": own, "team": team, "south": south_child, "west": west_child, "restricted": restricted},
+    )

@@ -1,0 +1,26 @@
+"""Navigation for the page chrome: which sections the signed-in user has."""
+
+from django.urls import reverse
+
+from lantern.workforce.models import AUTHORITY_WIDE_ROLES, CASE_HOLDING_ROLES, Role
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    if user.role in CASE_HOLDING_ROLES:
+        items.append(("My caseload", reverse("casework:caseload")))
+    if user.role == Role.TEAM_MANAGER and user.team_id:
+        items.append(("My team", reverse("workforce:team", args=[user.team_id])))
+    if user.role == Role.SERVICE_MANAGER or user.role in AUTHORITY_WIDE_ROLES:
+        items.append(("Teams", reverse("workforce:teams")))
+    items.append(("Find a child", reverse("casework:search")))
+    path = request.path
+    return {
+        "nav_items": [
+            {"text": text, "href": href, "active": path == href or (href != "/" and path.startswith(href))}
+            for text, href in items
+        ]
+    }

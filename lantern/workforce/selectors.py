@@ -1,0 +1,82 @@
+"""Reads of workforce data: teams a manager may see, caseload counts, unallocated children."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from lantern.people.models import Child
+from lantern.workforce.models import (
+    AUTHORITY_WIDE_ROLES,
+    CASE_HOLDING_ROLES,
+    Allocation,
+    AllocationRole,
+    Role,
+    Team,
+    Worker,
+)
+
+
+def teams_visible_to(user: Worker) -> QuerySet[Team]:
+    """Teams whose pages a user may open: their own team, their service's, or every team."""
+    if user.role in AUTHORITY_WIDE_ROLES:
+        teams = Team.objects.all()
+    elif user.role == Role.SERVICE_MANAGER:
+        teams = Team.objects.filter(service_id=user.service_id)
+    elif user.role == Role.TEAM_MANAGER:
+        teams = Team.objects.filter(pk=user.team_id)
+    else:
+        teams = Team.objects.none()
+    return teams.select_related("service").order_by("service__name", "name")
+
+
+def teams_with_counts(teams: QuerySet[Team]) -> QuerySet[Team]:
+    """Annotate workers, children held and unallocated children per team (one query)."""
+    return teams.annotate(
+        worker_count=Count(
+            "workers", filter=Q(workers__is_active=True, workers__role__in=CASE_HOLDING_ROLES), distinct=True
+        ),
+        children_held=Count(
+            "allocations__child",
+            filter=Q(allocations__end_date__isnull=True, allocations__role=AllocationRole.LEAD),
+            distinct=True,
+        ),
+        unallocated_count=Count(
+            "allocations__child",
+            filter=Q(
+                allocations__end_date__isnull=True,
+                allocations__role=AllocationRole.LEAD,
+                allocations__worker__isnull=True,
+            ),
+            distinct=True,
+        ),
+    )
+
+
+def team_workers_with_caseloads(team: Team) -> QuerySet[Worker]:
+    """The team's case-holding workers, each with the number of children open to them.
+
+    Siblings count separately; a child counts once per worker whatever their allocation role.
+    """
+    return (
+        Worker.objects.filter(team=team, is_active=True, role__in=CASE_HOLDING_ROLES)
+        .annotate(caseload=Count("allocations__child", filter=Q(allocations__end_date__isnull=True), distinct=True))
+        .order_by("-caseload", "last_name", "first_name")
+    )
+
+
+def unallocated_children(children: QuerySet[Child], team: Team) -> QuerySet[Child]:
+    """Of the given (already access-filtered) children, those held by the team with no worker."""
+    held = Allocation.objects.filter(
+        child=OuterRef("pk"), team=team, end_date__isnull=True, role=AllocationRole.LEAD, worker__isnull=True
+    )
+    since = held.values("start_date")[:1]
+
+    return children.filter(Exists(held)).annotate(unallocated_since=Subquery(since)).order_by("unallocated_since", "pk")
+
+
+def current_allocations(child: Child) -> QuerySet[Allocation]:
+    return (
+        Allocation.objects.filter(child=child)
+        .select_related("worker", "team", "created_by")
+        .order_by("end_date", "-start_date", "-pk")
+    )
