@@ -1,11 +1,15 @@
 """Pages about children: My caseload, search and the child record."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from lantern.access.selectors import can_see_access_log, get_child_for_user
+from lantern.access.selectors import can_change_child_record, can_see_access_log, get_child_for_user
 from lantern.casework import selectors
 from lantern.core.paging import paginate
+from lantern.people import services as people_services
+from lantern.people.forms import ChildIdentityForm
 from lantern.people.models import ChildDisability
 from lantern.people.selectors import address_history, current_address, family_of
 from lantern.workforce.selectors import current_allocations
@@ -44,6 +48,25 @@ def child_record(request, child_id: int):
         "early_help": selectors.early_help_for(child),
         "cp_plans": selectors.cp_plans_for(child),
         "can_see_access_log": can_see_access_log(request.user),
+        "can_change": can_change_child_record(request.user, child),
         "today": timezone.localdate(),
     }
     return render(request, "casework/child_record.html", context)
+
+
+def child_identity_edit(request, child_id: int):
+    child = get_child_for_user(request.user, child_id, page="Change identity details", path=request.path)
+    if not can_change_child_record(request.user, child):
+        raise PermissionDenied("Your role can read this record but not change it.")
+    if request.method == "POST":
+        form = ChildIdentityForm(request.POST, child=child)
+        if form.is_valid():
+            changed = people_services.child_update_identity(child=child, **form.cleaned_data)
+            if changed:
+                messages.success(
+                    request, "Identity details updated. The previous values are kept in the record's history."
+                )
+            return redirect("casework:child", child_id=child.pk)
+    else:
+        form = ChildIdentityForm(initial=ChildIdentityForm.initial_for(child), child=child)
+    return render(request, "casework/child_identity_form.html", {"child": child, "form": form})

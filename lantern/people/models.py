@@ -100,6 +100,7 @@ class Child(models.Model):
 class ChildDisability(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="disabilities")
     code = models.CharField(max_length=4, choices=codes.Disability.choices)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["child", "code"], name="child_disability_unique")]

@@ -1,0 +1,36 @@
+"""`{% govuk_field form.field %}` renders any form field in the matching GOV.UK pattern."""
+
+from django import forms, template
+
+from lantern.core.forms import DateInputWidget
+
+register = template.Library()
+
+
+def _kind(field) -> str:
+    widget = field.field.widget
+    if isinstance(widget, DateInputWidget):
+        return "date"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    return "input"
+
+
+@register.inclusion_tag("includes/govuk/field.html")
+def govuk_field(field, width: str = "", rows: int = 5, small: bool = False):
+    return {"field": field, "kind": _kind(field), "width": width, "rows": rows, "small": small}
+
+
+@register.simple_tag
+def date_input(field):
+    """Render the date widget, marking its boxes as in error when the field has errors."""
+    attrs = {"id": field.auto_id}
+    if field.errors:
+        attrs["error"] = True
+    return field.as_widget(attrs=attrs)
