@@ -12,7 +12,7 @@ PORT ?= 8000
 SIZE ?= demo
 SEED ?= 1
 
-.PHONY: run test install assets seed migrate lint bench serve clean
+.PHONY: run test install assets browser seed migrate lint bench clean
 
 run: install migrate
 	$(MANAGE) seed_authority --size $(SIZE) --seed $(SEED) --if-empty
@@ -20,9 +20,14 @@ run: install migrate
 	@echo "Lantern is serving on http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: install
+test: install browser
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest
+	$(VENV)/bin/python manage.py makemigrations --check --dry-run >/dev/null
+	$(VENV)/bin/pytest -n 2 --dist loadfile
+
+# Browser journeys use Debian's Chromium (never a downloaded browser build); installing it needs root.
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 install: .stamp-python .stamp-node assets
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from functools import cache
+
+from django.contrib.auth.hashers import make_password
 
 from lantern.casework.models import ChildProtectionPlan, CINEpisode, EarlyHelpEpisode
 from lantern.core import codes
@@ -14,6 +17,11 @@ from lantern.workforce.models import Allocation, AllocationReason, AllocationRol
 
 _counter = itertools.count(1)
 PASSWORD = "a-long-test-password-1"
+
+
+@cache
+def _hashed(password: str) -> str:
+    return make_password(password)
 
 
 def _n() -> int:
@@ -47,7 +55,8 @@ def make_worker(
         service=service,
         **extra,
     )
-    worker.set_password(password)
+    # Hash each distinct test password once (argon2 is deliberately slow); still a real argon2 hash.
+    worker.password = _hashed(password)
     worker.save()
     return worker
 

@@ -160,6 +160,8 @@ SHORT_DATE_FORMAT = "j M Y"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Built assets (compiled GOV.UK Frontend CSS, its fonts-free assets and JavaScript) - see Makefile.
+STATICFILES_DIRS = [BASE_DIR / "lantern" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

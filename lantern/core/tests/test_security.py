@@ -96,7 +96,7 @@ def test_logout_needs_post_and_ends_the_session(client, world):
 
 
 def _production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG",)}
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")}
     env.update(
         LANTERN_ENV="production",
         SECRET_KEY="p" * 20 + "roduction-test-key-that-is-long-enough-0123456789",

@@ -1,0 +1,205 @@
+"""`make bench`: seed times per size, and page timings on a Kent-sized council on PostgreSQL.
+
+Writes docs/benchmarks.md with the machine and the date. Speed targets are proved here, never
+by timed assertions in tests. Needs PostgreSQL (BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/lantern_bench); the database is dropped and recreated.
+
+    python -m lantern.bench [--sizes demo,lancashire,kent] [--requests 60] [--reuse]
+
+--reuse skips seeding when the bench database already holds a Kent-sized council.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/lantern_bench"
+AS_OF = "2026-03-31"
+SEED = "1"
+
+
+def _psql_admin(url: str, sql: str) -> None:
+    parts = urlparse(url)
+    admin = parts._replace(path="/postgres").geturl()
+    subprocess.run(["psql", admin, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True, capture_output=True)
+
+
+def _manage(url: str, *args: str) -> float:
+    env = dict(os.environ, DATABASE_URL=url, DEBUG="0")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+    return time.perf_counter() - start
+
+
+def fresh_database(url: str) -> None:
+    name = urlparse(url).path.lstrip("/")
+    _psql_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _psql_admin(url, f'CREATE DATABASE "{name}"')
+    _manage(url, "migrate", "--no-input", "-v", "0")
+
+
+def seed(url: str, size: str) -> float:
+    fresh_database(url)
+    return _manage(url, "seed_authority", "--size", size, "--seed", SEED, "--as-of", AS_OF)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GB memory"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; Python {platform.python_version()}"
+
+
+def measure_pages(url: str, requests: int) -> tuple[list[dict], dict]:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantern.settings")
+    os.environ["DEBUG"] = "0"
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from lantern.people.models import Child
+    from lantern.workforce.models import Allocation, Worker
+
+    counts = {
+        "children": Child.objects.count(),
+        "allocations": Allocation.objects.count(),
+        "workers": Worker.objects.count(),
+        "postgres": connection.cursor().connection.info.server_version,
+    }
+    sw = Worker.objects.get(username="sw.north")
+    leader = Worker.objects.get(username="leader")
+    tm = Worker.objects.get(username="tm.north")
+    child_ids = list(
+        Allocation.objects.filter(worker=sw, end_date__isnull=True).values_list("child_id", flat=True)[:10]
+    )
+    sample = Child.objects.select_related("person").order_by("pk")[counts["children"] // 2]
+    dob = sample.person.date_of_birth.strftime("%d/%m/%Y") if sample.person.date_of_birth else "01/01/2015"
+
+    cases = [
+        ("My caseload (sw.north)", sw, lambda i: "/caseload/"),
+        ("Child record (sw.north's children)", sw, lambda i: f"/children/{child_ids[i % len(child_ids)]}/"),
+        ("Team page (tm.north)", tm, lambda i: f"/teams/{tm.team_id}/"),
+        (
+            "Search by surname (senior leader, whole authority)",
+            leader,
+            lambda i: f"/search/?q={sample.person.last_name}",
+        ),
+        ("Search by date of birth (senior leader)", leader, lambda i: f"/search/?q={dob}"),
+        ("Search by LA child ID (senior leader)", leader, lambda i: f"/search/?q={sample.la_child_id}"),
+        ("Search by surname (sw.north, own team)", sw, lambda i: f"/search/?q={sample.person.last_name}"),
+    ]
+    results = []
+    for name, user, path_for in cases:
+        client = Client()
+        client.force_login(user)
+        for i in range(5):  # warm up
+            client.get(path_for(i))
+        timings, queries = [], set()
+        for i in range(requests):
+            with CaptureQueriesContext(connection) as ctx:
+                start = time.perf_counter()
+                response = client.get(path_for(i))
+                timings.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (name, response.status_code)
+            queries.add(len(ctx.captured_queries))
+        timings.sort()
+        results.append(
+            {
+                "page": name,
+                "median": statistics.median(timings),
+                "p95": timings[max(0, int(round(0.95 * len(timings))) - 1)],
+                "queries": "/".join(str(q) for q in sorted(queries)),
+            }
+        )
+    return results, counts
+
+
+def write_report(seed_times: dict[str, float], pages: list[dict], counts: dict, requests: int) -> Path:
+    out = ROOT / "docs" / "benchmarks.md"
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`python -m lantern.bench`). Speed targets are proved here, not by timed",
+        "assertions in tests. Each page is requested through Django's full request stack (middleware,",
+        "sessions, templates, the access log write) in one process against PostgreSQL.",
+        "",
+        f"- Date: {datetime.now():%Y-%m-%d %H:%M}",
+        f"- Machine: {machine()}",
+        f"- PostgreSQL server version {counts.get('postgres')}",
+        f"- Council: `kent` size, seed {SEED}, as of {AS_OF}: {counts.get('children'):,} children, "
+        f"{counts.get('allocations'):,} allocations, {counts.get('workers'):,} workers",
+        "",
+        "## Seeding the synthetic council (PostgreSQL, `seed_authority --seed 1`)",
+        "",
+        "| Size | Seconds |",
+        "|---|---:|",
+    ]
+    lines += [f"| {size} | {secs:.1f} |" for size, secs in seed_times.items()]
+    lines += [
+        "",
+        f"## Pages on the `kent` size ({requests} requests each after 5 warm-up requests)",
+        "",
+        "Target: each page under 100 ms p95 with a fixed number of queries whatever the size.",
+        "",
+        "| Page | Median ms | p95 ms | Queries per request | Under target |",
+        "|---|---:|---:|---:|---|",
+    ]
+    lines += [
+        f"| {r['page']} | {r['median']:.1f} | {r['p95']:.1f} | {r['queries']} | {'yes' if r['p95'] < 100 else 'NO'} |"
+        for r in pages
+    ]
+    out.write_text("\n".join(lines) + "\n")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="demo,lancashire,kent")
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--reuse", action="store_true", help="reuse an already-seeded kent bench database")
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    sizes = [s for s in args.sizes.split(",") if s]
+    seed_times: dict[str, float] = {}
+    if not args.reuse:
+        # Seed the sizes in order; the last one (kent) stays in the database for the page timings.
+        for size in sizes:
+            print(f"seeding {size} ...", flush=True)
+            seed_times[size] = seed(url, size)
+            print(f"  {seed_times[size]:.1f} s", flush=True)
+        if sizes[-1] != "kent":
+            seed(url, "kent")
+    pages, counts = measure_pages(url, args.requests)
+    for r in pages:
+        print(f"{r['page']:<55} median {r['median']:7.1f} ms  p95 {r['p95']:7.1f} ms  queries {r['queries']}")
+    path = write_report(seed_times, pages, counts, args.requests)
+    print(f"wrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
