@@ -68,7 +68,8 @@ def machine() -> str:
         mem = f", {kb / 1024 / 1024:.0f} GB memory"
     except (OSError, ValueError, IndexError):
         pass
-    return f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{cpu}, {os.cpu_count()} cores{mem}; {system}; Python {platform.python_version()}"
 
 
 def measure_pages(url: str, requests: int) -> tuple[list[dict], dict]:
