@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "lantern.people",
     "lantern.workforce",
     "lantern.access",
+    "lantern.approvals",
     "lantern.casework",
 ]
 

@@ -98,3 +98,13 @@ def child_views(child: Child) -> QuerySet[ChildView]:
 
 def can_see_access_log(user: Worker) -> bool:
     return user.role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.SENIOR_LEADER)
+
+
+def can_approve_for_child(user: Worker, child: Child) -> bool:
+    """Managers decide for children their team or service holds; senior leaders for any child
+    they may see. Workers, auditors and inspectors never approve."""
+    if user.role == Role.SENIOR_LEADER:
+        return can_see_child(user, child)
+    if user.role not in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
+        return False
+    return can_see_child(user, child)

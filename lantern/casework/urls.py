@@ -1,11 +1,20 @@
+"""Casework URLs. Each views module keeps its own `urlpatterns`, added here in pathway order."""
+
 from django.urls import path
 
-from lantern.casework import views
+from lantern.casework.views import assessments, closure, front_door, plans, protection, records, transfers, work
 
 app_name = "casework"
 urlpatterns = [
-    path("caseload/", views.caseload, name="caseload"),
-    path("search/", views.search, name="search"),
-    path("children/<int:child_id>/", views.child_record, name="child"),
-    path("children/<int:child_id>/identity/", views.child_identity_edit, name="child_identity_edit"),
+    path("caseload/", records.caseload, name="caseload"),
+    path("search/", records.search, name="search"),
+    path("children/<int:child_id>/", records.child_record, name="child"),
+    path("children/<int:child_id>/identity/", records.child_identity_edit, name="child_identity_edit"),
+    *front_door.urlpatterns,
+    *assessments.urlpatterns,
+    *protection.urlpatterns,
+    *plans.urlpatterns,
+    *closure.urlpatterns,
+    *transfers.urlpatterns,
+    *work.urlpatterns,
 ]

@@ -1,0 +1,67 @@
+"""The registry of council settings and their defaults (from ../shared/reference/timescales.md).
+
+    from lantern.core.local_settings import get_setting
+    weeks = get_setting("cin_review_weeks")
+
+A council changes a value with `set_setting` (an administrator's page comes with the practice
+standards); the default applies until then. Values are read through a short per-process cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+
+@dataclass(frozen=True)
+class SettingDefinition:
+    key: str
+    default: int | float | bool | str
+    label: str
+    unit: str = ""
+
+
+DEFINITIONS: dict[str, SettingDefinition] = {
+    d.key: d
+    for d in (
+        SettingDefinition("referral_decision_working_days", 1, "Decision on a contact or referral", "working days"),
+        SettingDefinition("assessment_working_days", 45, "Child and family assessment completed", "working days"),
+        SettingDefinition(
+            "icpc_working_days", 15, "Strategy discussion to initial child protection conference", "working days"
+        ),
+        SettingDefinition("cin_review_weeks", 12, "CIN plan review at least every", "weeks"),
+        SettingDefinition("cin_visit_weeks", 4, "CIN visits at least every", "weeks"),
+        SettingDefinition("cp_visit_working_days", 10, "Child protection visits at least every", "working days"),
+        SettingDefinition("cin_after_cp_months", 3, "CIN plan after a child protection plan ends, at least", "months"),
+        SettingDefinition("rereferral_months", 12, "A referral counts as a re-referral within", "months"),
+        SettingDefinition("worker_changes_flag", 3, "Flag children with this many workers in 12 months", "workers"),
+        SettingDefinition("oversight_weeks", 4, "Management oversight on an open case at least every", "weeks"),
+        SettingDefinition("supervision_weeks", 4, "Supervision of a worker at least every", "weeks"),
+    )
+}
+
+_CACHE_SECONDS = 30
+
+
+def get_setting(key: str):
+    definition = DEFINITIONS[key]
+    cache_key = f"local-setting:{key}"
+    value = cache.get(cache_key)
+    if value is None:
+        from lantern.core.models import LocalSetting
+
+        row = LocalSetting.objects.filter(key=key).values_list("value", flat=True).first()
+        value = definition.default if row is None else row
+        cache.set(cache_key, value, _CACHE_SECONDS)
+    return value
+
+
+def set_setting(key: str, value, *, user=None) -> None:
+    from lantern.core.models import LocalSetting
+
+    definition = DEFINITIONS[key]
+    if type(value) is not type(definition.default):
+        raise ValueError(f"{key} must be a {type(definition.default).__name__}")
+    LocalSetting.objects.update_or_create(key=key, defaults={"value": value, "updated_by": user})
+    cache.delete(f"local-setting:{key}")
