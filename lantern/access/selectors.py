@@ -10,7 +10,8 @@ Every read of child-scoped data starts here:
 
 Who sees what:
 - social workers and family support workers: children allocated to them or to their team;
-- team managers: their team's children; service managers: their service's;
+- team managers: their team's children; service managers: their service's; both also see a
+  child whose transfer to their team (or service) is waiting for an answer;
 - quality auditors, senior leaders and inspectors: every child (inspectors read only);
 - a restricted record: only the people on its access list, whatever their role.
 """
@@ -23,11 +24,18 @@ from django.http import Http404
 
 from lantern.access.models import AccessListEntry, ChildView
 from lantern.people.models import Child
-from lantern.workforce.models import AUTHORITY_WIDE_ROLES, Allocation, Role, Worker
+from lantern.workforce.models import AUTHORITY_WIDE_ROLES, Allocation, Role, Transfer, TransferStatus, Worker
 
 
 def _open_allocations():
     return Allocation.objects.filter(child=OuterRef("pk"), end_date__isnull=True)
+
+
+def _incoming_transfers():
+    """Hand-overs waiting for a receiving team: its managers read the record before accepting."""
+    return Transfer.objects.filter(
+        child=OuterRef("pk"), status__in=[TransferStatus.PENDING, TransferStatus.DISPUTED]
+    )
 
 
 def scope_condition(user: Worker) -> Q:
@@ -39,11 +47,15 @@ def scope_condition(user: Worker) -> Q:
     if user.role == Role.SERVICE_MANAGER:
         if user.service_id is None:
             return Q(pk__in=[])
-        return Q(Exists(_open_allocations().filter(team__service_id=user.service_id)))
+        return Q(Exists(_open_allocations().filter(team__service_id=user.service_id))) | Q(
+            Exists(_incoming_transfers().filter(to_team__service_id=user.service_id))
+        )
     if user.role == Role.TEAM_MANAGER:
         if user.team_id is None:
             return Q(pk__in=[])
-        return Q(Exists(_open_allocations().filter(team_id=user.team_id)))
+        return Q(Exists(_open_allocations().filter(team_id=user.team_id))) | Q(
+            Exists(_incoming_transfers().filter(to_team_id=user.team_id))
+        )
     # Social workers and family support workers: their own children and their team's.
     own = Q(worker_id=user.pk)
     if user.team_id is not None:

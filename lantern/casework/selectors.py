@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Upper
+from django.urls import reverse
 
 from lantern.access.selectors import visible_children
 from lantern.casework.models import ChildProtectionPlan, ChildStatus, CINEpisode, EarlyHelpEpisode
 from lantern.core.identifiers import normalise_nhs_number, normalise_upn
 from lantern.people.models import Child
-from lantern.workforce.models import Allocation, AllocationRole, Worker
+from lantern.workforce.models import Allocation, AllocationRole, Role, Worker
 
 
 def with_status(children: QuerySet[Child]) -> QuerySet[Child]:
@@ -125,3 +127,154 @@ def statuses_of(child_ids: list[int]) -> dict[int, str]:
     """Status for many children in one query (used for siblings on the child record)."""
     rows = with_status(Child.objects.filter(pk__in=child_ids)).values_list("pk", "status")
     return dict(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# My work: what is due and overdue, for a worker's own children or a manager's team
+# ---------------------------------------------------------------------------------------------
+
+WORK_LIMIT = 300  # per kind of item; a list longer than this is a caseload problem, not a page problem
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str
+    child_id: int
+    child_name: str
+    what: str
+    due: date | None
+    url: str
+    awaiting_approval: bool = False
+
+    def state(self, today: date) -> str:
+        if self.due is None:
+            return "waiting"
+        if self.due < today:
+            return "overdue"
+        if self.due == today:
+            return "today"
+        return "upcoming"
+
+
+def children_for_work(user: Worker, *, team: bool) -> QuerySet[Child]:
+    """The children whose work a user sees on My work: their own, or their team's (managers)."""
+    visible = visible_children(user)
+    if team and user.role == Role.TEAM_MANAGER and user.team_id:
+        held = Allocation.objects.filter(child=OuterRef("pk"), end_date__isnull=True, team_id=user.team_id)
+    elif team and user.role == Role.SERVICE_MANAGER and user.service_id:
+        held = Allocation.objects.filter(child=OuterRef("pk"), end_date__isnull=True, team__service_id=user.service_id)
+    else:
+        held = Allocation.objects.filter(child=OuterRef("pk"), end_date__isnull=True, worker=user)
+    return visible.filter(Exists(held))
+
+
+def work_items(user: Worker, *, team: bool = False) -> list[WorkItem]:
+    """Everything due on the pathway for the chosen children, soonest first. A fixed number of
+    queries (one per kind of item) whatever the caseload."""
+    from lantern.casework.models import (
+        Assessment,
+        CINPlanChild,
+        ClosureRequest,
+        Contact,
+        StepDown,
+        WorkStatus,
+    )
+    from lantern.casework.services import decision_due
+
+    children = children_for_work(user, team=team).values("pk")
+    items: list[WorkItem] = []
+
+    contacts = (
+        Contact.objects.filter(child__in=children, decision__isnull=True)
+        .select_related("child__person")
+        .order_by("received_at")[:WORK_LIMIT]
+    )
+    for c in contacts:
+        items.append(
+            WorkItem(
+                "decision",
+                c.child_id,
+                c.child.person.full_name,
+                "Threshold decision on a contact",
+                decision_due(c),
+                reverse("casework:contact_decide", args=[c.child_id, c.pk]),
+            )
+        )
+
+    for a in (
+        Assessment.objects.filter(
+            child__in=children, status__in=[WorkStatus.DRAFT, WorkStatus.RETURNED, WorkStatus.SUBMITTED]
+        )
+        .select_related("child__person")
+        .order_by("due_date")[:WORK_LIMIT]
+    ):
+        what = {
+            WorkStatus.DRAFT: "Complete the assessment",
+            WorkStatus.RETURNED: "Assessment returned: revise and resubmit",
+            WorkStatus.SUBMITTED: "Assessment awaiting approval",
+        }[a.status]
+        items.append(
+            WorkItem(
+                "assessment",
+                a.child_id,
+                a.child.person.full_name,
+                what,
+                a.due_date,
+                reverse("casework:assessment", args=[a.child_id, a.pk]),
+                a.status == WorkStatus.SUBMITTED,
+            )
+        )
+
+    sections = (
+        CINPlanChild.objects.filter(child__in=children, end_date__isnull=True)
+        .exclude(plan__status=WorkStatus.APPROVED, start_date__isnull=True)
+        .select_related("child__person", "plan")
+        .order_by("plan__next_review_date", "pk")[:WORK_LIMIT]
+    )
+    for s in sections:
+        plan = s.plan
+        url = reverse("casework:plan", args=[s.child_id, plan.pk])
+        if plan.status == WorkStatus.APPROVED:
+            what, due, waiting = "CIN plan review", plan.next_review_date, False
+        elif plan.status == WorkStatus.SUBMITTED:
+            what, due, waiting = "CIN plan awaiting approval", None, True
+        else:
+            what, due, waiting = (
+                "CIN plan returned: revise and resubmit"
+                if plan.status == WorkStatus.RETURNED
+                else "Finish the CIN plan",
+                None,
+                False,
+            )
+        items.append(WorkItem("plan", s.child_id, s.child.person.full_name, what, due, url, waiting))
+
+    for sd in StepDown.objects.filter(child__in=children, status=WorkStatus.SUBMITTED).select_related("child__person")[
+        :WORK_LIMIT
+    ]:
+        items.append(
+            WorkItem(
+                "step_down",
+                sd.child_id,
+                sd.child.person.full_name,
+                "Step-down awaiting approval",
+                None,
+                reverse("casework:step_down", args=[sd.child_id, sd.pk]),
+                True,
+            )
+        )
+    for cr in ClosureRequest.objects.filter(child__in=children, status=WorkStatus.SUBMITTED).select_related(
+        "child__person"
+    )[:WORK_LIMIT]:
+        items.append(
+            WorkItem(
+                "closure",
+                cr.child_id,
+                cr.child.person.full_name,
+                "Closure awaiting approval",
+                None,
+                reverse("casework:closure", args=[cr.child_id, cr.pk]),
+                True,
+            )
+        )
+    items.sort(key=lambda i: (i.due is None, i.due or date.max, i.child_name))
+    return items

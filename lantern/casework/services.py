@@ -39,16 +39,22 @@ from lantern.casework.models import (
     StepDown,
     StrategyDiscussion,
     ThresholdLevel,
-    Transfer,
-    TransferKind,
-    TransferStatus,
     WorkStatus,
 )
 from lantern.core import codes
 from lantern.core.calendar import add_working_days, is_working_day
 from lantern.core.local_settings import get_setting
 from lantern.people.models import Child
-from lantern.workforce.models import Allocation, AllocationReason, AllocationRole, Team, Worker
+from lantern.workforce.models import (
+    Allocation,
+    AllocationReason,
+    AllocationRole,
+    Team,
+    Transfer,
+    TransferKind,
+    TransferStatus,
+    Worker,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -120,10 +126,21 @@ def contact_record(
     concern: str,
     recorded_by: Worker,
 ) -> Contact:
-    if received_at > timezone.now():
-        raise ValidationError({"received_at": "The date the contact was received must be today or in the past"})
+    from lantern.casework.models import ContactMethod  # local: this function's fix only
+
+    errors = {}
+    if received_at is None:
+        errors["received_at"] = "Enter when the contact was received"
+    elif received_at > timezone.now():
+        errors["received_at"] = "The date the contact was received must be today or in the past"
+    if source not in codes.ReferralSource.values:
+        errors["source"] = "Select who the contact came from"
+    if method not in ContactMethod.values:
+        errors["method"] = "Select how the contact was made"
     if not concern.strip():
-        raise ValidationError({"concern": "Enter what the concern is"})
+        errors["concern"] = "Enter what the concern is"
+    if errors:
+        raise ValidationError(errors)
     return Contact.objects.create(
         child=child,
         received_at=received_at,
@@ -167,26 +184,43 @@ def contact_decide(
     early help route opens an early help episode."""
     if ContactDecision.objects.filter(contact=contact).exists():
         raise ValidationError("A decision has already been recorded on this contact")
+    # Every check before anything is written, and every field's problem reported at once.
+    errors = {}
+    if level is None or not level.active:
+        errors["level"] = "Select the level of need"
     if not reason.strip():
-        raise ValidationError({"reason": "Enter the reason for the decision"})
+        errors["reason"] = "Enter the reason for the decision"
     if route not in DecisionRoute.values:
-        raise ValidationError({"route": "Select what happens next"})
+        errors["route"] = "Select what happens next"
+    if route in (DecisionRoute.REFERRAL, DecisionRoute.STRATEGY) and primary_need not in codes.PrimaryNeed.values:
+        errors["primary_need"] = "Select the child's primary need"
+    if route == DecisionRoute.EARLY_HELP and team is None:
+        errors["team"] = "Select the early help team"
+    if errors:
+        raise ValidationError(errors)
+    if route == DecisionRoute.EARLY_HELP and open_episode(contact.child) is not None:
+        # Moving a child in need to early help is a step-down, with its checklist and approval (L10).
+        raise ValidationError(
+            "This child has an open child in need episode. To move them to early help, request a step-down."
+        )
     now = timezone.now()
     today = timezone.localdate()
     received = timezone.localtime(contact.received_at).date()
     previous = previous_referral(contact.child, on=received)
-    decision = ContactDecision.objects.create(
-        contact=contact,
-        level=level,
-        route=route,
-        reason=reason.strip(),
-        decided_by=decided_by,
-        decided_at=now,
-        previous_episode=previous,
-    )
+    try:
+        with transaction.atomic():
+            decision = ContactDecision.objects.create(
+                contact=contact,
+                level=level,
+                route=route,
+                reason=reason.strip(),
+                decided_by=decided_by,
+                decided_at=now,
+                previous_episode=previous,
+            )
+    except IntegrityError:  # decided by someone else a moment ago
+        raise ValidationError("A decision has already been recorded on this contact") from None
     if route in (DecisionRoute.REFERRAL, DecisionRoute.STRATEGY):
-        if not primary_need:
-            raise ValidationError({"primary_need": "Select the child's primary need"})
         referral_start(
             child=contact.child,
             referral_date=received,
@@ -198,10 +232,10 @@ def contact_decide(
             by=decided_by,
         )
     elif route == DecisionRoute.EARLY_HELP:
-        if team is None:
-            raise ValidationError({"team": "Select the early help team"})
         if not EarlyHelpEpisode.objects.filter(child=contact.child, end_date__isnull=True).exists():
             EarlyHelpEpisode.objects.create(child=contact.child, start_date=today, team=team)
+        # The early help team holds the child from now (a front door hold passes to it).
+        _front_door_hand_over(child=contact.child, team=team, worker=worker, on=today, by=decided_by)
     return decision
 
 
@@ -238,16 +272,10 @@ def referral_start(
             )
     except IntegrityError:
         raise ValidationError("This child already has an open child in need episode") from None
-    if team is not None and not nfa and _lead_allocation(child) is None:
-        Allocation.objects.create(
-            child=child,
-            team=team,
-            worker=worker,
-            role=AllocationRole.LEAD,
-            start_date=referral_date,
-            start_reason=AllocationReason.NEW_CASE,
-            created_by=by,
-        )
+    if team is not None and not nfa:
+        # The receiving team holds the child from the referral (a front door hold passes to it),
+        # so the child is on that team's list and never held by a team that is not working with them.
+        _front_door_hand_over(child=child, team=team, worker=worker, on=referral_date, by=by)
     return episode
 
 
@@ -293,8 +321,20 @@ ASSESSMENT_TEXT_FIELDS = (
 def assessment_update(*, assessment: Assessment, factors: list[str], **fields) -> Assessment:
     if assessment.status not in (WorkStatus.DRAFT, WorkStatus.RETURNED):
         raise ValidationError("This assessment has been submitted and can no longer be changed")
-    if "21" in factors and len(factors) > 1:
-        raise ValidationError({"factors": "'No factors identified' cannot be selected with other factors"})
+    factors = list(dict.fromkeys(factors))
+    errors = {}
+    if any(code not in codes.AssessmentFactor.values for code in factors):
+        errors["factors"] = "Select factors from the list"
+    elif codes.AssessmentFactor.F21 in factors and len(factors) > 1:
+        errors["factors"] = "'No factors identified' cannot be selected with other factors"
+    scale = fields.get("safety_scale")
+    if scale is not None and not (isinstance(scale, int) and 0 <= scale <= 10):
+        errors["safety_scale"] = "The safety scale must be a whole number from 0 to 10"
+    outcomes = {value for value, _label in Assessment._meta.get_field("outcome").choices}
+    if fields.get("outcome") and fields["outcome"] not in outcomes:
+        errors["outcome"] = "Select the outcome of the assessment"
+    if errors:
+        raise ValidationError(errors)
     for name in (*ASSESSMENT_TEXT_FIELDS, "safety_scale", "outcome"):
         if name in fields:
             setattr(assessment, name, fields[name])
@@ -309,9 +349,13 @@ def assessment_update(*, assessment: Assessment, factors: list[str], **fields) -
 
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, by: Worker) -> Assessment:
+    if assessment.status not in (WorkStatus.DRAFT, WorkStatus.RETURNED):
+        raise ValidationError("This assessment has already been submitted")
     errors = {}
     for name, message in (
         ("lived_experience", "Describe the child's lived experience"),
+        ("identity_diversity", "Record the child's identity and diversity"),
+        ("family_involvement", "Record how the family took part in the assessment"),
         ("family_views", "Record the family's views"),
         ("worries", "Record what we are worried about"),
         ("strengths", "Record the strengths and protective factors"),
@@ -327,8 +371,6 @@ def assessment_submit(*, assessment: Assessment, by: Worker) -> Assessment:
         errors["factors"] = "Select the factors identified, or 'No factors identified'"
     if errors:
         raise ValidationError(errors)
-    if assessment.status not in (WorkStatus.DRAFT, WorkStatus.RETURNED):
-        raise ValidationError("This assessment has already been submitted")
     assessment.status = WorkStatus.SUBMITTED
     assessment.submitted_at = timezone.now()
     assessment.save()
@@ -397,13 +439,23 @@ def strategy_discussion_record(
         recorded_by=by,
     )
     if decision_s47:
-        Section47.objects.create(
-            episode=episode,
-            child=child,
-            strategy_discussion=discussion,
-            start_date=date,
-            icpc_target_date=add_working_days(date, get_setting("icpc_working_days")),
+        target = add_working_days(date, get_setting("icpc_working_days"))
+        # The ICPC is due within 15 working days of the last strategy discussion: a further
+        # discussion during an enquiry that has no conference outcome yet continues that enquiry.
+        current = (
+            Section47.objects.filter(episode=episode, icpc_date__isnull=True, icpc_not_required=False)
+            .select_related("strategy_discussion")
+            .order_by("-start_date", "-pk")
+            .first()
         )
+        if current is None:
+            Section47.objects.create(
+                episode=episode, child=child, strategy_discussion=discussion, start_date=date, icpc_target_date=target
+            )
+        elif date >= current.strategy_discussion.date:
+            current.strategy_discussion = discussion
+            current.icpc_target_date = target
+            current.save()
     return discussion
 
 
@@ -420,7 +472,11 @@ def icpc_record(
 ) -> ChildProtectionPlan | None:
     if section47.icpc_date or section47.icpc_not_required:
         raise ValidationError("The conference outcome has already been recorded")
+    if section47.episode.closure_date is not None:
+        raise ValidationError("The child in need episode for this enquiry has closed")
     if not_required:
+        if not outcome_summary.strip():
+            raise ValidationError({"outcome_summary": "Explain why a conference is not required"})
         section47.icpc_not_required = True
         section47.outcome_summary = outcome_summary
         section47.save()
@@ -459,8 +515,19 @@ def icpc_record(
 
 @transaction.atomic
 def cp_review_record(*, plan: ChildProtectionPlan, date: date, latest_category: str) -> CPPlanReview:
-    if date < plan.start_date:
-        raise ValidationError({"date": "The review cannot be before the plan started"})
+    if plan.end_date:
+        raise ValidationError("This plan has ended, so no more reviews can be added")
+    errors = {}
+    if date is None:
+        errors["date"] = "Enter the date of the review conference"
+    elif date < plan.start_date:
+        errors["date"] = "The review cannot be before the plan started"
+    elif date > timezone.localdate():
+        errors["date"] = "The review date must be today or in the past"
+    if latest_category and latest_category not in codes.CategoryOfAbuse.values:
+        errors["latest_category"] = "Select the category of abuse"
+    if errors:
+        raise ValidationError(errors)
     review = CPPlanReview.objects.create(plan=plan, date=date)
     if latest_category and latest_category != plan.latest_category:
         plan.latest_category = latest_category
@@ -472,8 +539,15 @@ def cp_review_record(*, plan: ChildProtectionPlan, date: date, latest_category: 
 def cp_plan_end(*, plan: ChildProtectionPlan, end_date: date) -> ChildProtectionPlan:
     if plan.end_date:
         raise ValidationError("This plan has already ended")
+    if end_date is None:
+        raise ValidationError({"end_date": "Enter the date the plan ended"})
     if end_date < plan.start_date:
         raise ValidationError({"end_date": "The plan cannot end before it started"})
+    if end_date > timezone.localdate():
+        raise ValidationError({"end_date": "The end date must be today or in the past"})
+    last_review = plan.reviews.order_by("-date").values_list("date", flat=True).first()
+    if last_review and end_date < last_review:
+        raise ValidationError({"end_date": "The plan cannot end before its last review conference"})
     plan.end_date = end_date
     plan.save()
     return plan
@@ -751,7 +825,10 @@ def step_down_decide(*, step_down: StepDown, decision: str, comment: str, ration
     episode = step_down.episode
     had_plan = episode.plan_sections.filter(start_date__isnull=False).exists()
     on = max(step_down.proposed_date, episode.referral_date)
-    reason = codes.ReasonForClosure.RC7 if had_plan else codes.ReasonForClosure.RC9
+    # RC9 is "closed after assessment, referred to early help"; after a plan, or with no
+    # assessment at all, services ceased (RC7).
+    after_assessment_only = not had_plan and episode.assessments.exists()
+    reason = codes.ReasonForClosure.RC9 if after_assessment_only else codes.ReasonForClosure.RC7
     _close_episode(episode, on=on, reason=reason, by=by)
     if not EarlyHelpEpisode.objects.filter(child=step_down.child, end_date__isnull=True).exists():
         EarlyHelpEpisode.objects.create(child=step_down.child, start_date=on, team=step_down.early_help_team)
@@ -897,3 +974,95 @@ def transfer_resolve(*, transfer: Transfer, go_ahead: bool, rationale: str, by: 
         _complete_transfer(transfer, by=by, worker=None)
     transfer.save()
     return transfer
+
+
+# ---------------------------------------------------------------------------------------------
+# Front door: a contact about a child not yet known, and the hand-over of a front door hold.
+# (Added with the front door pages; kept at the end so the pathway sections above stay as they were.)
+# ---------------------------------------------------------------------------------------------
+
+
+def _front_door_hand_over(*, child: Child, team: Team, worker: Worker | None, on: date, by: Worker) -> None:
+    """Make `team` the child's lead team from `on`.
+
+    No lead yet: the team gets a new lead allocation. Another team holds the child (for example
+    the front door's unallocated hold on a new child): that allocation ends with its reason and
+    the team's starts, so the child is never held by two teams and never drops out of sight.
+    The same team already: nothing changes."""
+    lead = _lead_allocation(child)
+    if lead is not None and lead.team_id == team.pk:
+        return
+    reason = AllocationReason.NEW_CASE
+    detail = ""
+    if lead is not None:
+        lead.end_date = max(on, lead.start_date)
+        lead.end_reason = AllocationReason.CASE_PROGRESSION
+        lead.save()
+        reason = AllocationReason.CASE_PROGRESSION
+        detail = f"Front door decision: from {lead.team.name}"
+        on = lead.end_date
+    Allocation.objects.create(
+        child=child,
+        team=team,
+        worker=worker,
+        role=AllocationRole.LEAD,
+        start_date=on,
+        start_reason=reason,
+        reason_detail=detail,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def contact_record_for_new_child(
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None,
+    expected_date_of_birth: date | None,
+    sex: str,
+    ethnicity: str,
+    team: Team | None,
+    received_at: datetime,
+    source: str,
+    method: str,
+    contact_name: str,
+    concern: str,
+    recorded_by: Worker,
+) -> Contact:
+    """A contact about a child Lantern does not know yet: create the child (with a generated LA
+    child ID), give `team` (the recording worker's team) an open lead allocation with no worker -
+    so the child is visible to the front door and shows as unallocated - and record the contact.
+    All in one transaction: if any part is refused, nothing is saved."""
+    from lantern.people.services import child_create
+
+    if team is None:
+        raise ValidationError({"team": "Select the team that will hold the child until the decision"})
+    child = child_create(
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        expected_date_of_birth=expected_date_of_birth,
+        sex=sex,
+        ethnicity=ethnicity,
+        created_by=recorded_by,
+    )
+    Allocation.objects.create(
+        child=child,
+        team=team,
+        worker=None,
+        role=AllocationRole.LEAD,
+        start_date=timezone.localdate(),
+        start_reason=AllocationReason.NEW_CASE,
+        reason_detail="New child at the front door",
+        created_by=recorded_by,
+    )
+    return contact_record(
+        child=child,
+        received_at=received_at,
+        source=source,
+        method=method,
+        contact_name=contact_name,
+        concern=concern,
+        recorded_by=recorded_by,
+    )

@@ -12,10 +12,14 @@ def navigation(request):
     items = []
     if user.role in CASE_HOLDING_ROLES:
         items.append(("My caseload", reverse("casework:caseload")))
+    if user.role in CASE_HOLDING_ROLES or user.role == Role.SERVICE_MANAGER:
+        items.append(("My work", reverse("casework:my_work")))
     if user.role == Role.TEAM_MANAGER and user.team_id:
         items.append(("My team", reverse("workforce:team", args=[user.team_id])))
     if user.role == Role.SERVICE_MANAGER or user.role in AUTHORITY_WIDE_ROLES:
         items.append(("Teams", reverse("workforce:teams")))
+    if user.role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.SENIOR_LEADER):
+        items.append(("Transfers", reverse("casework:transfers")))
     items.append(("Find a child", reverse("casework:search")))
     path = request.path
     return {

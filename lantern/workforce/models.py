@@ -8,7 +8,8 @@ unallocated within that team and shows on the team's unallocated list.
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from lantern.people.models import Child
@@ -168,3 +169,57 @@ class Allocation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.end_date is None
+
+
+# Transfers live with allocations: a hand-over moves a child's lead allocation between teams,
+# and the receiving team's managers may read the record while the transfer waits for them.
+class TransferKind(models.TextChoices):
+    STEP_UP = "step_up", "Step up from early help to children's social care"
+    STEP_DOWN = "step_down", "Step down from children's social care to early help"
+    TEAM = "team", "Transfer between teams"
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the receiving team"
+    ACCEPTED = "accepted", "Accepted"
+    DISPUTED = "disputed", "Disputed"
+    RESOLVED_ACCEPTED = "resolved_accepted", "Dispute resolved: transfer goes ahead"
+    RESOLVED_DECLINED = "resolved_declined", "Dispute resolved: transfer does not go ahead"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Transfer(models.Model):
+    """A hand-over between services or teams (L3, L11). The child stays with the sending team
+    until the receiving team accepts, so they are never unallocated out of sight in between."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="transfers")
+    kind = models.CharField(max_length=20, choices=TransferKind.choices)
+    from_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="transfers_out")
+    to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="transfers_in")
+    reason = models.TextField()
+    status = models.CharField(max_length=20, choices=TransferStatus.choices, default=TransferStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    response_rationale = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_rationale = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        indexes = [models.Index(fields=["to_team", "status"]), models.Index(fields=["child", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(status__in=["pending", "disputed"]), name="one_open_transfer_per_child"
+            ),
+            models.CheckConstraint(name="transfer_between_different_teams", condition=~Q(from_team=F("to_team"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.from_team} to {self.to_team}"

@@ -1,0 +1,138 @@
+"""Step-down to early help and closure: the worker proposes, a manager approves or returns with a
+comment and a rationale (L10, L15). Closure needs a census reason (RC1-RC9)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+
+from lantern.access.selectors import can_approve_for_child
+from lantern.approvals.services import approvals_for
+from lantern.casework import services
+from lantern.casework.forms_closure import ClosureForm, DecisionForm, StepDownForm
+from lantern.casework.models import ClosureRequest, StepDown, WorkStatus
+from lantern.casework.views.common import apply_service_errors, child_for_approval, child_for_change, child_for_reading
+
+
+def step_down_new(request, child_id: int):
+    child = child_for_change(request, child_id, "Propose step-down")
+    episode = services.open_episode(child)
+    form = StepDownForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            step_down = services.step_down_request(child=child, by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Step-down sent to your manager for approval.")
+            return redirect("casework:step_down", child_id=child.pk, step_down_id=step_down.pk)
+    return render(request, "casework/closure/step_down_form.html", {"child": child, "form": form, "episode": episode})
+
+
+def step_down(request, child_id: int, step_down_id: int):
+    child = child_for_reading(request, child_id, "Step-down")
+    item = get_object_or_404(
+        StepDown.objects.select_related("early_help_team", "requested_by"), pk=step_down_id, child=child
+    )
+    can_decide = item.status == WorkStatus.SUBMITTED and can_approve_for_child(request.user, child)
+    return render(
+        request,
+        "casework/closure/step_down.html",
+        {
+            "child": child,
+            "item": item,
+            "approvals": approvals_for(item),
+            "can_decide": can_decide,
+            "form": DecisionForm(),
+        },
+    )
+
+
+def step_down_decide(request, child_id: int, step_down_id: int):
+    child = child_for_approval(request, child_id, "Decide step-down")
+    item = get_object_or_404(StepDown, pk=step_down_id, child=child)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_down_decide(step_down=item, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            approved = form.cleaned_data["decision"] == "approved"
+            messages.success(
+                request,
+                "Step-down approved: the child is now with early help."
+                if approved
+                else "Step-down returned to the worker.",
+            )
+            return redirect("casework:child", child_id=child.pk)
+    return render(
+        request,
+        "casework/closure/step_down.html",
+        {"child": child, "item": item, "approvals": approvals_for(item), "can_decide": True, "form": form},
+        status=200,
+    )
+
+
+def closure_new(request, child_id: int):
+    child = child_for_change(request, child_id, "Propose closure")
+    episode = services.open_episode(child)
+    form = ClosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            closure = services.closure_request(child=child, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Closure sent to your manager for approval.")
+            return redirect("casework:closure", child_id=child.pk, closure_id=closure.pk)
+    return render(request, "casework/closure/closure_form.html", {"child": child, "form": form, "episode": episode})
+
+
+def closure(request, child_id: int, closure_id: int):
+    child = child_for_reading(request, child_id, "Closure")
+    item = get_object_or_404(ClosureRequest.objects.select_related("requested_by"), pk=closure_id, child=child)
+    can_decide = item.status == WorkStatus.SUBMITTED and can_approve_for_child(request.user, child)
+    return render(
+        request,
+        "casework/closure/closure.html",
+        {
+            "child": child,
+            "item": item,
+            "approvals": approvals_for(item),
+            "can_decide": can_decide,
+            "form": DecisionForm(),
+        },
+    )
+
+
+def closure_decide(request, child_id: int, closure_id: int):
+    child = child_for_approval(request, child_id, "Decide closure")
+    item = get_object_or_404(ClosureRequest, pk=closure_id, child=child)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.closure_decide(request=item, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            approved = form.cleaned_data["decision"] == "approved"
+            messages.success(
+                request, "Closure approved: the episode is closed." if approved else "Closure returned to the worker."
+            )
+            return redirect("casework:child", child_id=child.pk)
+    return render(
+        request,
+        "casework/closure/closure.html",
+        {"child": child, "item": item, "approvals": approvals_for(item), "can_decide": True, "form": form},
+    )
+
+
+urlpatterns = [
+    path("children/<int:child_id>/step-down/", step_down_new, name="step_down_new"),
+    path("children/<int:child_id>/step-down/<int:step_down_id>/", step_down, name="step_down"),
+    path("children/<int:child_id>/step-down/<int:step_down_id>/decide/", step_down_decide, name="step_down_decide"),
+    path("children/<int:child_id>/closure/", closure_new, name="closure_new"),
+    path("children/<int:child_id>/closure/<int:closure_id>/", closure, name="closure"),
+    path("children/<int:child_id>/closure/<int:closure_id>/decide/", closure_decide, name="closure_decide"),
+]
