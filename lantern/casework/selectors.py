@@ -119,6 +119,35 @@ def cp_plans_for(child: Child) -> QuerySet[ChildProtectionPlan]:
     return ChildProtectionPlan.objects.filter(child=child).order_by("-start_date")
 
 
+def pathway_for(child: Child) -> dict:
+    """The pathway records shown on the child record (child already fetched through the door)."""
+    from lantern.casework.models import (
+        Assessment,
+        CINPlanChild,
+        ClosureRequest,
+        Section47,
+        StepDown,
+        WorkStatus,
+    )
+    from lantern.workforce.models import Transfer, TransferStatus
+
+    open_episode = CINEpisode.objects.filter(child=child, closure_date__isnull=True).first()
+    return {
+        "open_episode": open_episode,
+        "assessments": list(Assessment.objects.filter(child=child).order_by("-start_date", "-pk")),
+        "plan_sections": list(
+            CINPlanChild.objects.filter(child=child).select_related("plan").order_by("-plan__created_at", "-pk")
+        ),
+        "section47s": list(Section47.objects.filter(child=child).order_by("-start_date", "-pk")),
+        "pending_step_downs": list(StepDown.objects.filter(child=child, status=WorkStatus.SUBMITTED)),
+        "pending_closures": list(ClosureRequest.objects.filter(child=child, status=WorkStatus.SUBMITTED)),
+        "open_transfers": list(
+            Transfer.objects.filter(child=child, status__in=[TransferStatus.PENDING, TransferStatus.DISPUTED])
+            .select_related("to_team")
+        ),
+    }
+
+
 def status_of(child: Child) -> str:
     return with_status(Child.objects.filter(pk=child.pk)).values_list("status", flat=True).get()
 

@@ -49,6 +49,7 @@ def child_record(request, child_id: int):
         "cp_plans": selectors.cp_plans_for(child),
         "can_see_access_log": can_see_access_log(request.user),
         "can_change": can_change_child_record(request.user, child),
+        **selectors.pathway_for(child),
         "today": timezone.localdate(),
     }
     return render(request, "casework/child_record.html", context)
