@@ -11,6 +11,16 @@ from lantern.people.models import Child
 from lantern.workforce.models import Role, Team, TeamType, Worker
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Council settings and login throttles live in the cache; a test's values must not leak."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class World:
     north: Team

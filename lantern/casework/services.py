@@ -19,6 +19,7 @@ from django.utils import timezone
 from lantern.approvals.models import Decision
 from lantern.approvals.services import approval_record
 from lantern.casework.models import (
+    Agency,
     Assessment,
     AssessmentFactorRecord,
     ChildProtectionPlan,
@@ -106,7 +107,8 @@ def _end_plan_sections(child: Child, *, on: date) -> None:
         section.save()
         plan = section.plan
         if not plan.children.filter(end_date__isnull=True, start_date__isnull=False).exists():
-            plan.end_date = section.end_date
+            ends = plan.children.filter(end_date__isnull=False).values_list("end_date", flat=True)
+            plan.end_date = max(ends)  # the plan ends when its last child's section ends
             plan.save()
 
 
@@ -560,14 +562,22 @@ def cp_plan_end(*, plan: ChildProtectionPlan, end_date: date) -> ChildProtection
 
 @transaction.atomic
 def cin_plan_create(*, children: list[Child], title: str, author: Worker) -> CINPlan:
+    children = list({child.pk: child for child in children}.values())  # each child has one section
     if not children:
         raise ValidationError({"children": "Select at least one child for the plan"})
-    plan = CINPlan.objects.create(
-        title=title or "CIN plan", author=author, review_weeks=get_setting("cin_review_weeks")
-    )
+    title = (title or "").strip() or "CIN plan"
+    if len(title) > CINPlan._meta.get_field("title").max_length:
+        raise ValidationError({"title": "The title must be 120 characters or fewer"})
+    plan = CINPlan.objects.create(title=title, author=author, review_weeks=get_setting("cin_review_weeks"))
     for child in children:
-        episode = _require_open_episode(child)
-        _require_not_nfa(episode)
+        episode = open_episode(child)
+        if episode is None:
+            raise ValidationError(
+                {"children": f"{child.person.full_name} has no open child in need episode, so cannot be on a CIN plan"}
+            )
+        if episode.referral_nfa:
+            name = child.person.full_name
+            raise ValidationError({"children": f"{name}'s referral was closed with no further action"})
         CINPlanChild.objects.create(plan=plan, child=child, episode=episode)
     return plan
 
@@ -602,6 +612,8 @@ def plan_outcome_add(
         errors["target_date"] = "Enter a target date"
     elif target_date < timezone.localdate():
         errors["target_date"] = "The target date must be today or in the future"
+    if baseline_score is not None and not 0 <= baseline_score <= 10:
+        errors["baseline_score"] = "Where things are now must be a score from 0 to 10"
     if errors:
         raise ValidationError(errors)
     return PlanOutcome.objects.create(
@@ -625,6 +637,8 @@ def plan_action_add(
         errors["who"] = "Enter who will do it"
     if due_date is None:
         errors["due_date"] = "Enter when it will be done by"
+    if agency not in Agency.values:
+        errors["agency"] = "Select the agency"
     if outcome is not None and outcome.section_id != section.pk:
         errors["outcome"] = "Choose one of this child's outcomes"
     if errors:
@@ -637,7 +651,11 @@ def plan_action_add(
 def plan_problems(plan: CINPlan) -> list[str]:
     """What stops the plan being finalised, child by child (L13, L14)."""
     problems = []
-    sections = plan.children.select_related("child__person").prefetch_related("outcomes", "actions")
+    sections = (
+        plan.children.select_related("child__person")
+        .prefetch_related("outcomes", "actions")
+        .order_by("child__person__date_of_birth", "pk")
+    )
     for section in sections:
         name = section.child.person.first_name
         outcomes = list(section.outcomes.all())
@@ -670,7 +688,7 @@ def cin_plan_submit(*, plan: CINPlan, by: Worker) -> CINPlan:
 def cin_plan_decide(*, plan: CINPlan, decision: str, comment: str, rationale: str, by: Worker) -> CINPlan:
     if plan.status != WorkStatus.SUBMITTED:
         raise ValidationError("Only a submitted plan can be approved or returned")
-    sections = list(plan.children.select_related("child"))
+    sections = list(plan.children.select_related("child__person", "episode").order_by("pk"))
     for section in sections:
         approval_record(
             subject=plan,
@@ -687,13 +705,18 @@ def cin_plan_decide(*, plan: CINPlan, decision: str, comment: str, rationale: st
         return plan
     today = timezone.localdate()
     for section in sections:
+        name = section.child.person.first_name
         if ChildProtectionPlan.objects.filter(child=section.child, end_date__isnull=True).exists():
-            raise ValidationError(
-                f"{section.child.person.first_name} is on a child protection plan; a CIN plan cannot run alongside it"
-            )
+            raise ValidationError(f"{name} is on a child protection plan; a CIN plan cannot run alongside it")
+        if section.episode.closure_date is not None:
+            raise ValidationError(f"{name}'s child in need episode has closed, so the plan cannot start for {name}")
         _end_plan_sections(section.child, on=today)  # a new plan replaces the child's previous one
         section.start_date = today
-        section.save()
+        try:
+            with transaction.atomic():
+                section.save()
+        except IntegrityError:  # another plan for this child was approved at the same moment
+            raise ValidationError(f"{name} already has a current CIN plan") from None
     plan.status = WorkStatus.APPROVED
     plan.start_date = today
     plan.next_review_date = today + timedelta(weeks=plan.review_weeks)
@@ -715,10 +738,16 @@ def plan_review_record(
     if plan.status != WorkStatus.APPROVED or plan.end_date:
         raise ValidationError("Only a current, approved plan can be reviewed")
     errors = {}
-    if date > timezone.localdate():
+    last_review = plan.reviews.order_by("-date", "-pk").first()
+    if date is None:
+        errors["date"] = "Enter the review date"
+    elif date > timezone.localdate():
         errors["date"] = "The review date must be today or in the past"
     elif plan.start_date and date < plan.start_date:
         errors["date"] = "The review cannot be before the plan started"
+    elif last_review is not None and date < last_review.date:
+        last = f"{last_review.date.day} {last_review.date:%b %Y}"
+        errors["date"] = f"The review cannot be before the last review on {last}"
     if not attendees.strip():
         errors["attendees"] = "Enter who attended"
     if not decisions.strip():
@@ -739,9 +768,8 @@ def plan_review_record(
         next_review_date=date + timedelta(weeks=plan.review_weeks),
         recorded_by=by,
     )
-    OutcomeProgress.objects.bulk_create(
-        OutcomeProgress(review=review, outcome=o, score=scores[o.pk], comment=comments.get(o.pk, "")) for o in outcomes
-    )
+    for o in outcomes:  # one create each, so every score is in the history tables too
+        OutcomeProgress.objects.create(review=review, outcome=o, score=scores[o.pk], comment=comments.get(o.pk, ""))
     plan.next_review_date = review.next_review_date
     plan.save()
     return review
@@ -1066,3 +1094,49 @@ def contact_record_for_new_child(
         concern=concern,
         recorded_by=recorded_by,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# CIN plan edits: removing a draft outcome or action, and marking an action done
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_outcome_remove(*, outcome: PlanOutcome) -> None:
+    """Remove an outcome from a plan that is still being written (draft or returned). Nothing has
+    been approved or scored against it yet; the deletion is kept in the history table. Actions
+    linked to it stay in the child's section, no longer linked to an outcome."""
+    _require_editable(outcome.section.plan)
+    if outcome.progress.exists():
+        raise ValidationError("Progress has been recorded against this outcome, so it cannot be removed")
+    for action in PlanAction.objects.filter(outcome=outcome):
+        action.outcome = None
+        action.save()
+    outcome.delete()
+
+
+@transaction.atomic
+def plan_action_remove(*, action: PlanAction) -> None:
+    """Remove an action from a plan that is still being written (draft or returned)."""
+    _require_editable(action.section.plan)
+    action.delete()
+
+
+@transaction.atomic
+def plan_action_complete(*, action: PlanAction, completed_date: date | None) -> PlanAction:
+    """Mark an action on a current, approved plan as done, on the date it was done."""
+    section = action.section
+    plan = section.plan
+    if plan.status != WorkStatus.APPROVED or plan.end_date or section.end_date:
+        raise ValidationError("Actions can only be marked as done on a current, approved plan")
+    if action.completed_date:
+        raise ValidationError("This action has already been marked as done")
+    if completed_date is None:
+        raise ValidationError({"completed_date": "Enter the date it was done"})
+    if completed_date > timezone.localdate():
+        raise ValidationError({"completed_date": "The date it was done must be today or in the past"})
+    if section.start_date and completed_date < section.start_date:
+        raise ValidationError({"completed_date": "The date it was done cannot be before the plan started"})
+    action.completed_date = completed_date
+    action.save()
+    return action

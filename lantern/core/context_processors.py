@@ -20,6 +20,8 @@ def navigation(request):
         items.append(("Teams", reverse("workforce:teams")))
     if user.role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.SENIOR_LEADER):
         items.append(("Transfers", reverse("casework:transfers")))
+    if user.role in CASE_HOLDING_ROLES or user.role in (Role.SERVICE_MANAGER, Role.SENIOR_LEADER):
+        items.append(("Front door", reverse("casework:front_door")))
     items.append(("Find a child", reverse("casework:search")))
     path = request.path
     return {

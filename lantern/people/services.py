@@ -3,9 +3,12 @@ django-simple-history on every changed row."""
 
 from datetime import date
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from lantern.people.models import Child, ChildDisability
+from lantern.core import codes
+from lantern.people.models import Child, ChildDisability, Person
 
 PERSON_FIELDS = (
     "first_name",
@@ -61,3 +64,79 @@ def child_update_identity(
             ChildDisability.objects.create(child=child, code=code)
         changed.append("disabilities")
     return changed
+
+
+LA_CHILD_ID_PREFIX = "LC"
+_LA_CHILD_ID_DIGITS = 7
+
+
+def _next_la_child_id() -> str:
+    """The next generated LA child ID: "LC" and 7 digits, one more than the highest in use."""
+    highest = (
+        Child.objects.filter(la_child_id__regex=rf"^{LA_CHILD_ID_PREFIX}[0-9]{{{_LA_CHILD_ID_DIGITS}}}$")
+        .order_by("-la_child_id")
+        .values_list("la_child_id", flat=True)
+        .first()
+    )
+    number = int(highest[len(LA_CHILD_ID_PREFIX) :]) + 1 if highest else 1
+    if number >= 10**_LA_CHILD_ID_DIGITS:
+        raise ValidationError("Generated LA child IDs have run out: ask an administrator to widen the number range")
+    return f"{LA_CHILD_ID_PREFIX}{number:0{_LA_CHILD_ID_DIGITS}d}"
+
+
+@transaction.atomic
+def child_create(
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None,
+    expected_date_of_birth: date | None,
+    sex: str,
+    ethnicity: str,
+    created_by,
+) -> Child:
+    """Create a person and their child record with a generated LA child ID ("LC" + 7 digits).
+
+    `created_by` is recorded in the history (django-simple-history's request middleware does
+    this for web requests; here it is set explicitly so scripts and tests record it too)."""
+    first_name, last_name = first_name.strip(), last_name.strip()
+    errors: dict[str, str] = {}
+    if not first_name:
+        errors["first_name"] = "Enter a first name"
+    if not last_name:
+        errors["last_name"] = "Enter a last name"
+    if date_of_birth and expected_date_of_birth:
+        errors["expected_date_of_birth"] = "Enter a date of birth or an expected date of birth, not both"
+    elif not date_of_birth and not expected_date_of_birth:
+        errors["date_of_birth"] = "Enter a date of birth, or an expected date of birth if unborn"
+    elif date_of_birth and date_of_birth > timezone.localdate():
+        errors["date_of_birth"] = "Date of birth must be today or in the past"
+    elif expected_date_of_birth and sex != codes.Sex.UNKNOWN:
+        errors["sex"] = "Select 'Unknown or unborn' for an unborn child"
+    if sex not in codes.Sex.values:
+        errors["sex"] = "Select the child's sex"
+    if ethnicity not in codes.Ethnicity.values:
+        errors["ethnicity"] = "Select the child's ethnicity"
+    if errors:
+        raise ValidationError(errors)
+    person = Person(
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        expected_date_of_birth=expected_date_of_birth,
+        sex=sex,
+        ethnicity=ethnicity,
+    )
+    person._history_user = created_by
+    person.save()
+    # Another worker may take the same number at the same moment: try the next one.
+    for _attempt in range(5):
+        child = Child(person=person, la_child_id=_next_la_child_id())
+        child._history_user = created_by
+        try:
+            with transaction.atomic():
+                child.save(force_insert=True)
+        except IntegrityError:
+            continue
+        return child
+    raise ValidationError("A new LA child ID could not be generated. Try again.")

@@ -6,9 +6,9 @@ starts another (with a reason). A child whose lead allocation has a team but no 
 unallocated within that team and shows on the team's unallocated list.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.conf import settings
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 

@@ -75,8 +75,37 @@ def axe():
     return AccessibilityChecker()
 
 
+_IMMUTABLE_TRIGGERS: dict[str, str] = {}
+
+
 @pytest.fixture
-def page(browser, live_server):
+def flushable_immutable_tables(transactional_db):
+    """On SQLite, Django empties tables between browser tests with DELETE, which the
+    immutability triggers refuse. Lift the triggers after the test (the flush runs next) and put
+    them back before the next one. PostgreSQL empties with TRUNCATE, which row triggers ignore."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND (name LIKE '%\\_no\\_update' ESCAPE '\\' OR name LIKE '%\\_no\\_delete' ESCAPE '\\')"
+        )
+        present = dict(cursor.fetchall())
+        _IMMUTABLE_TRIGGERS.update(present)
+        for name, sql in _IMMUTABLE_TRIGGERS.items():
+            if name not in present:
+                cursor.execute(sql)
+    yield
+    with connection.cursor() as cursor:
+        for name in _IMMUTABLE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+@pytest.fixture
+def page(browser, live_server, flushable_immutable_tables):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)

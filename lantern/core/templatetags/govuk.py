@@ -34,3 +34,12 @@ def date_input(field):
     if field.errors:
         attrs["error"] = True
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def error_anchor(field) -> str:
+    """The id the error summary links to: the first box of a date, the first radio or checkbox."""
+    # Django numbers the parts of a multi-part widget and the options of a choice widget from 0.
+    if _kind(field) in ("date", "radios", "checkboxes"):
+        return f"{field.auto_id}_0"
+    return field.auto_id
