@@ -207,3 +207,10 @@ def test_read_only_roles_cannot_change_identity(client, world, role):
     assert client.post(url, _identity_post(child, first_name="Changed")).status_code == 403
     child.person.refresh_from_db()
     assert child.person.first_name != "Changed"
+
+
+def test_identity_form_renders_disabilities_as_checkboxes_and_sex_as_radios(client, world):
+    client.force_login(world.users["sw_north"])
+    body = client.get(reverse("casework:child_identity_edit", args=[world.children["own"].pk])).content.decode()
+    assert 'type="checkbox" value="AUT"' in body
+    assert 'type="radio" value="F"' in body
