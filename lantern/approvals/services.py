@@ -21,8 +21,12 @@ def approval_record(
     decided_by,
     quality_grade: str = "",
     graded: bool = False,
+    author=None,
 ) -> Approval:
-    """Write an approval or a return. Comment and rationale are required; a grade where graded."""
+    """Write an approval or a return. Comment and rationale are required; a grade where graded.
+    Nobody approves their own work: `author` (who wrote or proposed it) may return it, not approve it."""
+    if author is not None and decision == Decision.APPROVED and getattr(author, "pk", None) == decided_by.pk:
+        raise ValidationError("You cannot approve your own work. Ask another manager to decide.")
     errors: dict[str, str] = {}
     if decision not in Decision.values:
         errors["decision"] = "Select whether you approve or return it"

@@ -387,6 +387,7 @@ def assessment_decide(
         raise ValidationError("Only a submitted assessment can be approved or returned")
     approval_record(
         subject=assessment,
+        author=assessment.author,
         kind="assessment",
         child=assessment.child,
         decision=decision,
@@ -692,6 +693,7 @@ def cin_plan_decide(*, plan: CINPlan, decision: str, comment: str, rationale: st
     for section in sections:
         approval_record(
             subject=plan,
+            author=plan.author,
             kind="cin_plan",
             child=section.child,
             decision=decision,
@@ -839,6 +841,7 @@ def step_down_decide(*, step_down: StepDown, decision: str, comment: str, ration
         raise ValidationError("This step-down has already been decided")
     approval_record(
         subject=step_down,
+        author=step_down.requested_by,
         kind="step_down",
         child=step_down.child,
         decision=decision,
@@ -903,6 +906,7 @@ def closure_decide(
         raise ValidationError("This closure has already been decided")
     approval_record(
         subject=request,
+        author=request.requested_by,
         kind="closure",
         child=request.child,
         decision=decision,

@@ -73,3 +73,15 @@ def test_orm_save_of_an_existing_approval_fails_too(world):
         approval.save()
     approval.refresh_from_db()
     assert approval.comment == "Agreed."
+
+
+def test_nobody_approves_their_own_work_but_may_return_it(world):
+    manager = world.users["tm_north"]
+    with pytest.raises(ValidationError) as error:
+        _record(world, author=manager)
+    assert "cannot approve your own work" in str(error.value)
+    assert not Approval.objects.exists()
+    returned = _record(world, author=manager, decision="returned")
+    assert returned.decision == "returned"
+    other = _record(world, author=world.users["sw_north"])
+    assert other.decision == "approved"
