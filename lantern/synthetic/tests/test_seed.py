@@ -1,0 +1,344 @@
+"""Tests for the synthetic authority generator and `manage.py seed_authority`.
+
+The demo size takes well under a second to generate, so each test that needs it makes its own.
+"""
+
+import hashlib
+import itertools
+import re
+from collections import Counter
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.test import override_settings
+
+from lantern.access.models import AccessListEntry
+from lantern.casework.models import ChildProtectionPlan, CINEpisode, EarlyHelpEpisode
+from lantern.core.identifiers import validate_nhs_number, validate_upn
+from lantern.people.models import Child, Relationship, RelationshipType
+from lantern.synthetic.generator import DEMO_PASSWORD, seed_authority
+from lantern.synthetic.management.commands.seed_authority import Command
+from lantern.workforce.models import Allocation, AllocationReason, AllocationRole, Role, Team, Worker
+
+AS_OF = date(2026, 3, 31)
+SIBLING_TYPES = (RelationshipType.SIBLING, RelationshipType.HALF_SIBLING)
+
+
+def digest() -> str:
+    """A fingerprint of the generated data that ignores database ids and timestamps."""
+    h = hashlib.sha256()
+    queries = (
+        Child.objects.order_by("la_child_id").values_list(
+            "la_child_id", "person__first_name", "person__last_name", "person__date_of_birth", "person__sex",
+            "person__ethnicity", "upn", "nhs_number",
+        ),
+        CINEpisode.objects.order_by("child__la_child_id", "referral_date").values_list(
+            "child__la_child_id", "referral_date", "referral_source", "primary_need", "closure_date", "closure_reason",
+            "team__name",
+        ),
+        Allocation.objects.order_by(
+            "child__la_child_id", "start_date", "role", "worker__username", "team__name", "end_date"
+        ).values_list(
+            "child__la_child_id", "team__name", "worker__username", "role", "start_date", "end_date", "end_reason",
+        ),
+        Worker.objects.order_by("username").values_list("username", "role", "team__name", "is_active"),
+    )  # fmt: skip
+    for query in queries:
+        for row in query:
+            h.update(repr(row).encode())
+    return h.hexdigest()
+
+
+def run(command_args: list[str]) -> str:
+    out = StringIO()
+    call_command(Command(), *command_args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(db):
+    return seed_authority(size="demo", seed=7, as_of=AS_OF)
+
+
+def open_children(worker: Worker, role: str = AllocationRole.LEAD) -> set[int]:
+    return set(
+        Allocation.objects.filter(worker=worker, end_date__isnull=True, role=role).values_list("child_id", flat=True)
+    )
+
+
+# ---------------------------------------------------------------------------
+# The command
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@override_settings(PRODUCTION=True)
+def test_command_refuses_in_production():
+    with pytest.raises(CommandError, match="production"):
+        run(["--size", "tiny", "--seed", "1", "--as-of", "2026-03-31"])
+    assert not Child.objects.exists()
+    assert not Team.objects.exists()
+
+
+@pytest.mark.django_db
+def test_command_seeds_an_empty_database_then_refuses_or_skips():
+    out = run(["--size", "tiny", "--seed", "3", "--as-of", "2026-03-31"])
+    assert Child.objects.exists()
+    assert "Demo logins (password: lantern-demo)" in out
+    assert re.search(r"sw\.north\s+Social worker\s+North locality", out)
+    assert "children in need on 31 March 2026" in out
+    children = Child.objects.count()
+
+    with pytest.raises(CommandError, match="already has children"):
+        run(["--size", "tiny", "--seed", "4", "--as-of", "2026-03-31"])
+
+    out = run(["--size", "tiny", "--seed", "4", "--as-of", "2026-03-31", "--if-empty"])
+    assert "not seeding" in out
+    assert Child.objects.count() == children
+
+
+@pytest.mark.django_db
+def test_command_rejects_unknown_size_and_bad_date():
+    with pytest.raises(CommandError, match="choose from demo, lancashire, kent"):
+        run(["--size", "huge", "--seed", "1"])
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        run(["--size", "tiny", "--seed", "1", "--as-of", "31/03/2026"])
+    assert not Child.objects.exists()
+
+
+def test_help_does_not_offer_the_tiny_size():
+    parser = Command().create_parser("manage.py", "seed_authority")
+    assert "tiny" not in parser.format_help()
+    assert "{demo,lancashire,kent}" in parser.format_help()
+
+
+# ---------------------------------------------------------------------------
+# Determinism
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_same_seed_gives_the_same_data_and_another_seed_does_not():
+    def fingerprint(seed: int) -> str:
+        with transaction.atomic():
+            seed_authority(size="tiny", seed=seed, as_of=AS_OF)
+            result = digest()
+            transaction.set_rollback(True)
+        assert not Child.objects.exists()
+        return result
+
+    first = fingerprint(11)
+    assert fingerprint(11) == first
+    assert fingerprint(12) != first
+
+
+# ---------------------------------------------------------------------------
+# The demo authority
+# ---------------------------------------------------------------------------
+
+
+def test_demo_accounts_have_the_right_roles_teams_and_password(demo):
+    expected = {
+        "sw.north": (Role.SOCIAL_WORKER, "North locality"),
+        "sw.south": (Role.SOCIAL_WORKER, "South locality"),
+        "fsw.north": (Role.FAMILY_SUPPORT_WORKER, "North locality"),
+        "tm.north": (Role.TEAM_MANAGER, "North locality"),
+        "sm.cin": (Role.SERVICE_MANAGER, None),
+        "qa": (Role.QUALITY_AUDITOR, "Quality assurance"),
+        "leader": (Role.SENIOR_LEADER, None),
+        "inspector": (Role.INSPECTOR, None),
+    }
+    for username, (role, team) in expected.items():
+        worker = Worker.objects.select_related("team", "service").get(username=username)
+        assert worker.role == role, username
+        assert (worker.team.name if worker.team else None) == team, username
+        assert worker.is_active
+        assert worker.check_password(DEMO_PASSWORD), username
+    assert Worker.objects.get(username="sm.cin").service.name == "Children in need"
+    assert Team.objects.get(name="North locality").workers.filter(role=Role.TEAM_MANAGER).get().username == "tm.north"
+    # Nobody else can log in with a password, and some workers have left.
+    other = Worker.objects.exclude(username__in=expected).order_by("username").first()
+    assert not other.has_usable_password()
+    assert Worker.objects.filter(is_active=False).exists()
+
+
+def test_demo_teams_have_a_manager_and_five_to_nine_social_workers(demo):
+    names = set(Team.objects.values_list("name", flat=True))
+    assert {
+        "Front door", "Assessment hub", "CIN hub", "North locality", "South locality", "Child protection",
+        "Early help", "Quality assurance",
+    } <= names  # fmt: skip
+    for team in Team.objects.exclude(type__in=["early_help", "quality_assurance"]):
+        active = team.workers.filter(is_active=True)
+        assert active.filter(role=Role.TEAM_MANAGER).count() == 1, team.name
+        assert 5 <= active.filter(role=Role.SOCIAL_WORKER).count() <= 9, team.name
+        assert 1 <= active.filter(role=Role.FAMILY_SUPPORT_WORKER).count() <= 3, team.name
+
+
+def test_sw_north_holds_a_showcase_sibling_group(demo):
+    sw_north = Worker.objects.get(username="sw.north")
+    children = open_children(sw_north)
+    assert 20 <= len(children) <= 24
+    assert not Allocation.objects.filter(worker=sw_north, end_date__isnull=True).exclude(role="lead").exists()
+    pairs = {
+        frozenset((r.person_id, r.relative_id))
+        for r in Relationship.objects.filter(type__in=SIBLING_TYPES, person_id__in=children, relative_id__in=children)
+    }
+    trios = [
+        trio
+        for trio in itertools.combinations(sorted(children), 3)
+        if all(frozenset(pair) in pairs for pair in itertools.combinations(trio, 2))
+    ]
+
+    def ages(trio: tuple[int, ...]) -> list[int]:
+        people = [Child.objects.get(pk=pk).person for pk in trio]
+        return sorted(p.age_on(AS_OF) if p.date_of_birth else -1 for p in people)
+
+    def workers_in_last_year(pk: int) -> int:
+        recent = Allocation.objects.filter(child_id=pk, role="lead", worker__isnull=False).exclude(
+            end_date__lte=date(2025, 3, 31)
+        )
+        return len(set(recent.values_list("worker_id", flat=True)))
+
+    # Three siblings of different ages, one under 5, all held by sw.north; they have had four
+    # workers in the last 12 months (the letter's "some children had four workers").
+    showcase = [t for t in trios if len(set(ages(t))) == 3 and 0 <= ages(t)[0] < 5]
+    assert showcase, "sw.north should hold three siblings of different ages, one under 5"
+    assert any(all(workers_in_last_year(pk) == 4 for pk in trio) for trio in showcase)
+
+
+def test_other_named_caseloads(demo):
+    assert 15 <= len(open_children(Worker.objects.get(username="sw.south"))) <= 20
+    assert 12 <= len(open_children(Worker.objects.get(username="fsw.north"))) <= 17
+    # Some cases held by family support workers have a supervising social worker in the same team.
+    supervised = Allocation.objects.filter(role=AllocationRole.SUPERVISING_SOCIAL_WORKER, end_date__isnull=True)
+    assert supervised.exists()
+    for sup in supervised.select_related("worker", "team"):
+        assert sup.worker.role == Role.SOCIAL_WORKER
+        lead = Allocation.objects.get(child_id=sup.child_id, role="lead", end_date__isnull=True)
+        assert lead.worker.role == Role.FAMILY_SUPPORT_WORKER
+        assert lead.team_id == sup.team_id == sup.worker.team_id
+
+
+def test_restricted_child_has_an_access_list_of_two_managers(demo):
+    restricted = Child.objects.get(restricted=True)
+    assert restricted.restriction_reason == "Relative of a member of staff"
+    grants = AccessListEntry.objects.filter(child=restricted, revoked_at__isnull=True)
+    assert sorted(grants.values_list("worker__username", flat=True)) == ["sm.cin", "tm.north"]
+    assert not Allocation.objects.filter(child=restricted, worker__username="sw.north").exists()
+    lead = Allocation.objects.get(child=restricted, role="lead", end_date__isnull=True)
+    assert lead.team.name == "North locality"
+    assert CINEpisode.objects.filter(child=restricted, closure_date__isnull=True).exists()
+
+
+def test_unallocated_children_in_north(demo):
+    waiting = Allocation.objects.filter(team__name="North locality", role="lead", end_date__isnull=True, worker=None)
+    assert 1 <= waiting.count() <= 3
+    total_open = Allocation.objects.filter(role="lead", end_date__isnull=True).count()
+    assert Allocation.objects.filter(role="lead", end_date__isnull=True, worker=None).count() <= 0.12 * total_open
+
+
+def test_episodes_and_allocations_hang_together(demo):
+    open_episodes = CINEpisode.objects.filter(closure_date__isnull=True)
+    assert 80 <= open_episodes.count() <= 170
+    # No child has two open CIN episodes, two open CP plans or two open lead allocations.
+    for model, field in ((CINEpisode, "closure_date"), (ChildProtectionPlan, "end_date")):
+        counts = Counter(model.objects.filter(**{f"{field}__isnull": True}).values_list("child_id", flat=True))
+        assert max(counts.values()) == 1
+    leads = Counter(Allocation.objects.filter(role="lead", end_date__isnull=True).values_list("child_id", flat=True))
+    assert max(leads.values()) == 1
+    # Every open episode's child has an open lead allocation.
+    assert set(open_episodes.values_list("child_id", flat=True)) <= set(leads)
+    # Closure date and reason come together; closure is not before referral.
+    for ep in CINEpisode.objects.all():
+        assert (ep.closure_date is None) == (ep.closure_reason == "")
+        assert ep.closure_date is None or ep.closure_date >= ep.referral_date
+        assert ep.referral_nfa or ep.primary_need
+        assert not ep.referral_nfa or ep.closure_reason == "RC8"
+    # Every episode records its team; a closed one who closed it (the team manager).
+    assert not CINEpisode.objects.filter(team__isnull=True).exists()
+    closed_by = CINEpisode.objects.filter(closure_date__isnull=False).values_list("closed_by__role", flat=True)
+    assert set(closed_by) == {Role.TEAM_MANAGER}
+    # A child's episodes do not overlap.
+    previous: dict[int, CINEpisode] = {}
+    for ep in CINEpisode.objects.order_by("child_id", "referral_date"):
+        before = previous.get(ep.child_id)
+        assert before is None or (before.closure_date is not None and before.closure_date < ep.referral_date)
+        previous[ep.child_id] = ep
+    # Allocations: end date and reason together; a closed episode's lead allocation ends "case closed".
+    for a in Allocation.objects.all():
+        assert (a.end_date is None) == (a.end_reason == "")
+        assert a.end_date is None or a.end_date >= a.start_date
+    closed = CINEpisode.objects.filter(closure_date__isnull=False, referral_nfa=False)
+    for ep in closed.order_by("?")[:50]:
+        assert Allocation.objects.filter(
+            child_id=ep.child_id, role="lead", end_date=ep.closure_date, end_reason=AllocationReason.CASE_CLOSED
+        ).exists(), ep.pk
+    # CP plans sit inside their episode.
+    for plan in ChildProtectionPlan.objects.select_related("episode"):
+        assert plan.start_date >= plan.episode.referral_date
+        if plan.episode.closure_date is not None:
+            assert plan.end_date is not None and plan.end_date <= plan.episode.closure_date
+    assert EarlyHelpEpisode.objects.exists()
+
+
+def test_shapes_follow_the_national_figures(demo):
+    episodes = CINEpisode.objects.all()
+    year = episodes.filter(referral_date__gt=date(2025, 3, 31))
+    assert 250 <= year.count() <= 450
+    nfa = year.filter(referral_nfa=True).count() / year.count()
+    assert 0.005 <= nfa <= 0.15
+    needs = Counter(episodes.filter(referral_nfa=False).values_list("primary_need", flat=True))
+    assert 0.45 <= needs["N1"] / sum(needs.values()) <= 0.70
+    reasons = Counter(episodes.exclude(closure_reason="").values_list("closure_reason", flat=True))
+    assert reasons.most_common(2)[0][0] in ("RC8", "RC7")
+    assert {"RC7", "RC8", "RC9"} <= set(reasons)
+    plans = ChildProtectionPlan.objects.count() / episodes.filter(referral_nfa=False).count()
+    assert 0.04 <= plans <= 0.18
+    # More than one episode for some children (re-referrals).
+    per_child = Counter(episodes.values_list("child_id", flat=True))
+    assert sum(1 for n in per_child.values() if n > 1) > 0.1 * len(per_child)
+
+
+def test_children_identifiers_and_families(demo):
+    children = Child.objects.select_related("person")
+    ids = list(children.values_list("la_child_id", flat=True))
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"LC\d{7}", x) for x in ids)
+    ethnicity = Counter(children.values_list("person__ethnicity", flat=True))
+    assert ethnicity.most_common(1)[0][0] == "WBRI"
+    assert len(ethnicity) >= 8
+    for child in children:
+        person = child.person
+        if child.upn:
+            validate_upn(child.upn)
+        else:
+            assert child.upn_unknown
+        if child.nhs_number:
+            validate_nhs_number(child.nhs_number)
+        if person.date_of_birth is None:
+            assert person.expected_date_of_birth and person.sex == "U" and not child.nhs_number
+        else:
+            assert person.sex in ("M", "F")
+            assert person.date_of_birth <= AS_OF
+    with_upn = children.exclude(upn="").count()
+    assert with_upn > 0.4 * children.count()
+    # Every child has a mother, and disability rows (NONE for most).
+    mothers = set(Relationship.objects.filter(type=RelationshipType.MOTHER).values_list("relative_id", flat=True))
+    assert set(children.values_list("pk", flat=True)) <= mothers
+    assert all(child.disabilities.exists() for child in children.order_by("?")[:50])
+    # Siblings are linked once per pair, never to themselves.
+    sibling_rows = Relationship.objects.filter(type__in=SIBLING_TYPES).values_list("person_id", "relative_id")
+    pairs = Counter(frozenset(p) for p in sibling_rows)
+    assert pairs and max(pairs.values()) == 1
+    # Addresses are fictional: XL postcodes only.
+    from lantern.people.models import Address
+
+    assert all(pc.startswith("XL") for pc in Address.objects.values_list("postcode", flat=True))
+    assert Address.objects.filter(end_date__isnull=False).exists()
+
+
