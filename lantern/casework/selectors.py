@@ -59,34 +59,34 @@ def caseload_for(user: Worker, worker: Worker) -> QuerySet[Child]:
 def search_children(user: Worker, query: str) -> QuerySet[Child]:
     """Children the user may see matching a name, LA child ID, UPN, NHS number or date of birth.
 
-    A date (31/01/2015 or 2015-01-31) matches the date of birth; ten digits match the NHS
-    number; a UPN-shaped value matches the UPN; anything else matches the LA child ID exactly
-    or every word against first, preferred or last name (starts with).
+    The kind of search is read from the query, so each one is a single indexed lookup:
+    a date (31/01/2015 or 2015-01-31) matches the date of birth or expected date of birth;
+    one word containing a digit matches the LA child ID, UPN, former UPN or NHS number (spaces in
+    an NHS number are fine); anything else matches every word against the start of the first,
+    preferred or last name.
     """
     query = " ".join(query.split())
     children = visible_children(user)
     if not query:
         return children.none()
-    condition = Q(la_child_id__iexact=query)
     day = parse_search_date(query)
-    if day is not None:
-        condition |= Q(person__date_of_birth=day) | Q(person__expected_date_of_birth=day)
     digits = normalise_nhs_number(query)
-    if digits.isdigit() and len(digits) == 10:
-        condition |= Q(nhs_number=digits)
-    upn = normalise_upn(query)
-    if len(upn) == 13:
-        condition |= Q(upn=upn) | Q(former_upn=upn)
-    words = [w for w in query.split(" ") if w.isalpha() or "-" in w or "'" in w]
-    if words and day is None:
-        name_condition = Q()
-        for word in words[:4]:
-            name_condition &= (
-                Q(person__first_name__istartswith=word)
-                | Q(person__last_name__istartswith=word)
+    if day is not None:
+        condition = Q(person__date_of_birth=day) | Q(person__expected_date_of_birth=day)
+    elif any(ch.isdigit() for ch in query) and (" " not in query or digits.isdigit()):
+        upn = normalise_upn(query)
+        condition = Q(la_child_id=query) | Q(la_child_id=query.upper()) | Q(upn=upn) | Q(former_upn=upn)
+        if digits.isdigit() and len(digits) == 10:
+            condition |= Q(nhs_number=digits)
+    else:
+        words = [w for w in query.split(" ") if w][:4]
+        condition = Q()
+        for word in words:
+            condition &= (
+                Q(person__last_name__istartswith=word)
+                | Q(person__first_name__istartswith=word)
                 | Q(person__preferred_name__istartswith=word)
             )
-        condition |= name_condition
     return with_lead(with_status(children.filter(condition))).order_by(
         Upper("person__last_name"), Upper("person__first_name"), "pk"
     )

@@ -32,6 +32,7 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name"]),
             models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["expected_date_of_birth"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -69,7 +70,7 @@ class Child(models.Model):
     person = models.OneToOneField(Person, on_delete=models.PROTECT, primary_key=True, related_name="child")
     la_child_id = models.CharField("LA child ID", max_length=20, unique=True)
     upn = models.CharField("UPN", max_length=13, blank=True, db_index=True)
-    former_upn = models.CharField("Former UPN", max_length=13, blank=True)
+    former_upn = models.CharField("Former UPN", max_length=13, blank=True, db_index=True)
     upn_unknown = models.CharField("Reason UPN unknown", max_length=3, blank=True, choices=codes.UPNUnknown.choices)
     nhs_number = models.CharField("NHS number", max_length=10, blank=True, db_index=True)
     restricted = models.BooleanField(

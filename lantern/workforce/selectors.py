@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from lantern.people.models import Child
 from lantern.workforce.models import (
@@ -29,26 +30,19 @@ def teams_visible_to(user: Worker) -> QuerySet[Team]:
     return teams.select_related("service").order_by("service__name", "name")
 
 
+def _count_per_team(queryset) -> Coalesce:
+    """A correlated COUNT(*) per team: an index lookup per team row, not a join over every row."""
+    counted = queryset.filter(team=OuterRef("pk")).order_by().values("team").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def teams_with_counts(teams: QuerySet[Team]) -> QuerySet[Team]:
     """Annotate workers, children held and unallocated children per team (one query)."""
+    open_leads = Allocation.objects.filter(end_date__isnull=True, role=AllocationRole.LEAD)
     return teams.annotate(
-        worker_count=Count(
-            "workers", filter=Q(workers__is_active=True, workers__role__in=CASE_HOLDING_ROLES), distinct=True
-        ),
-        children_held=Count(
-            "allocations__child",
-            filter=Q(allocations__end_date__isnull=True, allocations__role=AllocationRole.LEAD),
-            distinct=True,
-        ),
-        unallocated_count=Count(
-            "allocations__child",
-            filter=Q(
-                allocations__end_date__isnull=True,
-                allocations__role=AllocationRole.LEAD,
-                allocations__worker__isnull=True,
-            ),
-            distinct=True,
-        ),
+        worker_count=_count_per_team(Worker.objects.filter(is_active=True, role__in=CASE_HOLDING_ROLES)),
+        children_held=_count_per_team(open_leads),
+        unallocated_count=_count_per_team(open_leads.filter(worker__isnull=True)),
     )
 
 
