@@ -105,7 +105,18 @@ def flushable_immutable_tables(transactional_db):
 
 
 @pytest.fixture
-def page(browser, live_server, flushable_immutable_tables):
+def migrated_data(transactional_db):
+    """Browser tests empty every table between tests, including rows that data migrations put
+    there (the council's default threshold levels); put them back for each test."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("lantern.casework.migrations.0005_default_threshold_levels").add_levels(apps, None)
+
+
+@pytest.fixture
+def page(browser, live_server, flushable_immutable_tables, migrated_data):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)

@@ -4,6 +4,7 @@ a social worker in another team is refused the same child; both search."""
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from lantern import factories as f
 from lantern.access.models import ChildView
@@ -33,15 +34,15 @@ def family(transactional_db):
 def test_worker_sees_caseload_opens_child_and_sibling(page, axe, family, sign_in):
     sign_in("sw.north")
     page.wait_for_url("**/caseload/")
-    assert page.get_by_role("heading", name="My caseload").is_visible()
+    expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
     axe(page)
     page.get_by_role("link", name="Amir Haddad").click()
-    assert page.get_by_role("heading", name="Amir Haddad").is_visible()
-    assert page.get_by_text("Rania Haddad").is_visible()
+    expect(page.get_by_role("heading", name="Amir Haddad")).to_be_visible()
+    expect(page.get_by_text("Rania Haddad")).to_be_visible()
     axe(page)
     page.get_by_role("link", name="Lina Haddad").click()
     page.wait_for_url(f"**/children/{family['lina'].pk}/")
-    assert page.get_by_role("heading", name="Lina Haddad").is_visible()
+    expect(page.get_by_role("heading", name="Lina Haddad")).to_be_visible()
     assert ChildView.objects.filter(child=family["lina"], user__username="sw.north").count() == 1
 
 
@@ -49,13 +50,13 @@ def test_worker_in_another_team_is_refused_and_search_hides_the_child(page, axe,
     sign_in("sw.south")
     response = page.goto(f"/children/{family['amir'].pk}/")
     assert response.status == 403
-    assert page.get_by_role("heading", name="You do not have access to this page").is_visible()
+    expect(page.get_by_role("heading", name="You do not have access to this page")).to_be_visible()
     assert "Haddad" not in page.content()
     axe(page)
     page.goto("/search/")
     page.get_by_label("Name, LA child ID, UPN, NHS number or date of birth").fill("Haddad")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("heading", name="0 results for ‘Haddad’").is_visible()
+    expect(page.get_by_role("heading", name="0 results for ‘Haddad’")).to_be_visible()
     axe(page)
     assert not ChildView.objects.filter(user__username="sw.south").exists()
 
@@ -66,14 +67,14 @@ def test_search_by_name_and_la_child_id_then_manager_sees_the_access_log(page, a
     axe(page)
     page.get_by_label("Name, LA child ID, UPN, NHS number or date of birth").fill(family["lina"].la_child_id)
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("heading", name="1 result for").is_visible()
+    expect(page.get_by_role("heading", name="1 result for")).to_be_visible()
     axe(page)
     page.get_by_role("link", name="Lina Haddad").click()
     sign_out()
     sign_in("tm.north")
-    assert page.get_by_role("heading", name="North locality").is_visible()
+    expect(page.get_by_role("heading", name="North locality")).to_be_visible()
     axe(page)
     page.goto(f"/children/{family['lina'].pk}/")
     page.get_by_role("link", name="Who has viewed this record").click()
-    assert page.get_by_role("cell", name="Nia North (sw.north)").is_visible()
+    expect(page.get_by_role("cell", name="Nia North (sw.north)")).to_be_visible()
     axe(page)

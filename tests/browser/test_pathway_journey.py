@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from lantern import factories as f
 from lantern.approvals.models import Approval
@@ -69,7 +70,7 @@ def test_contact_to_step_down_for_a_family(page, axe, haddads, sign_in, sign_out
     page.get_by_label("What the concern is").fill("Amir arrives hungry and says there is no food at home.")
     page.get_by_role("button", name="Record the contact").click()
     page.wait_for_url("**/contacts/")
-    assert page.get_by_text("Contact recorded for Amir Haddad").is_visible()
+    expect(page.get_by_text("Contact recorded for Amir Haddad")).to_be_visible()
     axe(page)
     page.get_by_role("link", name="Decide").click()
     page.wait_for_url("**/decide/")
@@ -183,8 +184,8 @@ def test_contact_to_step_down_for_a_family(page, axe, haddads, sign_in, sign_out
     page.locator("[name=decision][value=approved]").check()
     page.locator("[name=comment]").fill("Specific, outcome-focused plan for each child.")
     page.get_by_role("button", name="Record decision").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
-    assert page.locator(".govuk-error-summary").get_by_text("Enter the rationale").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.locator(".govuk-error-summary").get_by_text("Enter the rationale")).to_be_visible()
     axe(page)
     page.locator("[name=rationale]").fill("Each child's needs are addressed with measurable outcomes.")
     page.get_by_role("button", name="Record decision").click()
@@ -253,7 +254,7 @@ def test_escalation_from_cin_to_section_47_and_child_protection_plan(page, axe, 
     page.wait_for_url("**/section47/*/")
     axe(page)
     target = add_working_days(day, 15)
-    assert page.get_by_text(target.strftime("%-d %b %Y")).first.is_visible()
+    expect(page.get_by_text(target.strftime("%-d %b %Y")).first).to_be_visible()
     # The conference on a Saturday is refused by the field.
     saturday = day - timedelta(days=(day.weekday() - 5) % 7)
     page.locator("[name=conference][value=held]").check()
@@ -262,7 +263,7 @@ def test_escalation_from_cin_to_section_47_and_child_protection_plan(page, axe, 
     page.get_by_label("Category of abuse").select_option("PHY")
     page.locator("[name=outcome_summary]").fill("Plan agreed by the conference.")
     page.get_by_role("button", name="Save conference outcome").click()
-    assert page.get_by_text("must be on a working day").first.is_visible()
+    expect(page.get_by_text("must be on a working day").first).to_be_visible()
     axe(page)
     fill_date(page, "icpc_date", day)
     page.get_by_role("button", name="Save conference outcome").click()
