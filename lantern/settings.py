@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "lantern.access",
     "lantern.approvals",
     "lantern.casework",
+    "lantern.returns",
     "lantern.synthetic",
 ]
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("lantern.casework.urls")),
     path("", include("lantern.access.urls")),
     path("", include("lantern.workforce.urls")),
+    path("returns/", include("lantern.returns.urls")),
 ]

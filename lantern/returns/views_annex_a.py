@@ -1,0 +1,3 @@
+"""Returns pages: views_annex_a."""
+
+urlpatterns: list = []

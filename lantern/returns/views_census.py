@@ -1,0 +1,3 @@
+"""Returns pages: views_census."""
+
+urlpatterns: list = []
