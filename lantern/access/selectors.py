@@ -120,3 +120,25 @@ def can_approve_for_child(user: Worker, child: Child) -> bool:
     if user.role not in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
         return False
     return can_see_child(user, child)
+
+
+# Statutory returns: the DfE census and Ofsted's Annex A must count every child, restricted
+# records included, so they are read through this door instead of `visible_children`. Only the
+# roles that may run them get the queryset, and each run is recorded by the caller.
+RETURN_ROLES = {
+    "cin_census": frozenset({Role.SENIOR_LEADER}),
+    "annex_a": frozenset({Role.SENIOR_LEADER, Role.INSPECTOR}),
+    "indicators": frozenset({Role.SENIOR_LEADER, Role.INSPECTOR, Role.QUALITY_AUDITOR, Role.SERVICE_MANAGER}),
+}
+
+
+def can_run_return(user: Worker, kind: str) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in RETURN_ROLES[kind])
+
+
+def children_for_return(user: Worker | None, kind: str) -> QuerySet[Child]:
+    """Every child, for a statutory return. `user=None` is the command line (an operator with
+    shell access to the server); in the browser the user's role must allow the return."""
+    if user is not None and not can_run_return(user, kind):
+        raise PermissionDenied("Your role cannot produce this return.")
+    return Child.objects.all()
