@@ -23,6 +23,12 @@ early help.
 Caseloads on the as-of date are balanced within each team in proportion to each worker's
 capacity (new workers lighter, a few overloaded), which gives averages of about 16-18 children a
 social worker for the county sizes, a few workers over 25 and one or two over 30.
+
+Then pathway.py plans what was recorded along each episode (front door decisions and contacts
+that did not become referrals, assessments, strategy discussions and section 47 enquiries, CP
+reviews, CIN plans with each child's section, reviews and progress, step-downs, closures,
+transfers and every manager's approval), with the same random generator, and writes it after
+the rows above.
 """
 
 from __future__ import annotations
@@ -426,6 +432,21 @@ class FEpisode:
     recorder: PWorker | None = None
     #: The team that decided a referral with no further action (it has no allocation).
     front_team: PTeam | None = None
+    #: What the assessment led to: nfa (referral NFA), not_in_need, step_down, cin or cp.
+    outcome: str = ""
+    #: When the assessment phase was planned to end (may be after the as-of date).
+    assess_end: date | None = None
+    #: The planned child protection plan start (ICPC), kept when truncation drops a future plan.
+    planned_cp: date | None = None
+    #: A child protection plan that followed a period on a child in need plan.
+    late_cp: bool = False
+    #: Closure date and reason as planned, before truncation at the as-of date.
+    planned_close: date | None = None
+    planned_reason: str = ""
+    #: Marks the demo's showcase episodes for the pathway (see pathway.py).
+    tag: str = ""
+    #: Each child's episode of this family episode.
+    keps: list[tuple[PKid, KEpisode]] = field(default_factory=list)
 
 
 @dataclass(eq=False, slots=True)
@@ -450,6 +471,7 @@ class KEpisode:
     cp: tuple[date, date | None, str, str] | None = None
     contact_pk: int | None = None
     pk: int | None = None
+    cp_pk: int | None = None
 
 
 @dataclass(slots=True)
@@ -605,6 +627,15 @@ class WorkingDays:
         i = bisect.bisect_right(self.days, start) + n - 1
         return self.days[min(i, len(self.days) - 1)]
 
+    def sub(self, start: date, n: int) -> date:
+        """The n-th working day before start (n >= 1)."""
+        i = bisect.bisect_left(self.days, start) - n
+        return self.days[max(i, 0)]
+
+    def count(self, first: date, last: date) -> int:
+        """Working days after first up to and including last (add(first, n) gives n)."""
+        return bisect.bisect_right(self.days, last) - bisect.bisect_right(self.days, first)
+
     def between(self, first: date, last: date) -> list[date]:
         return self.days[bisect.bisect_left(self.days, first) : bisect.bisect_right(self.days, last)]
 
@@ -634,6 +665,7 @@ class Planner:
         self.named: dict[str, PWorker] = {}
         self.families: list[PFamily] = []
         self.child_referrals = 0
+        self.pathway: Any = None
         eth = dict(N.CHILD_ETHNICITY_WEIGHTS)
         eth.update(dict(spec.ethnicity))
         self.ethnicity_weights = list(eth.items())
@@ -1315,18 +1347,21 @@ class Planner:
             # Decided at the front door on the day or within two working days (never after the as-of date).
             close = min(ref if rng.random() < 0.6 else self.wd.add(ref, rng.randint(1, 2)), max(ref, self.as_of))
             need = "" if rng.random() < 0.7 else _weighted(rng, list(PRIMARY_NEEDS.items()))
-            return FEpisode(ref, source, need, True, close, "RC8", [Phase(ref, close, FRONT)])
+            return FEpisode(ref, source, need, True, close, "RC8", [Phase(ref, close, FRONT)], outcome="nfa",
+                            planned_close=close, planned_reason="RC8")  # fmt: skip
         need = _weighted(rng, list(PRIMARY_NEEDS.items()))
         if need == "N2" and not any(k.disabilities for k in kids):
             kid = rng.choice(kids)
             kid.disabilities = self.disability_codes()
-        assess_end = self.wd.add(ref, max(6, min(70, int(rng.gauss(30, 10)))))
+        # Working days in assessment: a median of 28, and about one in seven longer than 45 days.
+        assess_end = self.wd.add(ref, max(6, min(100, int(rng.lognormvariate(math.log(27.0), 0.58)))))
         outcome = _weighted(rng, OUTCOMES)
         if any(k.unborn for k in kids) and outcome in ("not_in_need", "step_down"):
             outcome = "cin"
         if need == "N2" and outcome == "cp":
             outcome = "cin"
         cp = None
+        late = False
         if outcome == "not_in_need":
             close, reason = assess_end, "RC8"
             phases = [Phase(ref, close, ASSESS)]
@@ -1384,7 +1419,9 @@ class Planner:
                 phases.append(Phase(cp_start, close, LOCALITY, AllocationReason.CASE_PROGRESSION,
                                     "Child protection plan made at the initial conference"))  # fmt: skip
         phases = [p for p in phases if p.end is None or p.end > p.start or p is phases[0]]
-        ep = FEpisode(ref, source, need, False, close, reason, phases, cp=cp)
+        ep = FEpisode(ref, source, need, False, close, reason, phases, cp=cp, outcome=outcome, assess_end=assess_end,
+                      planned_cp=cp[0] if cp else None, late_cp=late, planned_close=close,
+                      planned_reason=reason)  # fmt: skip
         return ep
 
     def truncate(self, ep: FEpisode) -> None:
@@ -1633,6 +1670,7 @@ class Planner:
                 close = eighteen - ONE_DAY
                 reason = "RC6" if kid.disabilities and self.rng.random() < 0.5 else "RC7"
             kep = KEpisode(ep, close, reason)
+            ep.keps.append((kid, kep))
             if ep.cp is not None:
                 s, e, a, b = ep.cp
                 if close is None or s <= close:
@@ -1716,10 +1754,19 @@ class Planner:
 
     def explicit_episode(
         self, fam: PFamily, kids: list[PKid], ref: date, need: str, source: str, close: date | None, reason: str,
-        segs: list[Seg], cp: tuple[date, date | None, str, str] | None = None,
+        segs: list[Seg], cp: tuple[date, date | None, str, str] | None = None, *, assess_end: date | None = None,
+        outcome: str = "", tag: str = "",
     ) -> FEpisode:  # fmt: skip
         """An episode with a given history of allocations (for the demo's showcase children)."""
-        ep = FEpisode(ref, source, need, False, close, reason, [Phase(ref, close, ASSESS)], cp=cp)
+        if not outcome:
+            outcome = "cp" if cp else {"RC8": "not_in_need", "RC9": "step_down"}.get(reason, "cin")
+        if assess_end is None:
+            first = segs[0]
+            hub = first.team.type == TeamType.ASSESSMENT_HUB and first.end is not None
+            assess_end = first.end if hub else self.wd.add(ref, 30)
+        ep = FEpisode(ref, source, need, False, close, reason, [Phase(ref, close, ASSESS)], cp=cp, outcome=outcome,
+                      assess_end=assess_end, planned_cp=cp[0] if cp else None, planned_close=close,
+                      planned_reason=reason, tag=tag)  # fmt: skip
         self.contact_details(ep, kids)
         ep.segs = segs
         last = segs[-1]
@@ -1748,7 +1795,8 @@ class Planner:
                                    AllocationReason.CASE_PROGRESSION, "",
                                    "Supervising social worker for a case held by a family support worker")  # fmt: skip
         kids = [k for k in fam.kids if k.eligible(ref)]
-        return self.explicit_episode(fam, kids, ref, need, self.referral_source(kids, ref), None, "", segs)
+        return self.explicit_episode(fam, kids, ref, need, self.referral_source(kids, ref), None, "", segs,
+                                     tag="in_time")  # fmt: skip
 
     def demo_forced_leaver(self, north: PTeam) -> None:
         """A North social worker who joined four months ago and left 12 days ago (one child now unallocated)."""
@@ -1801,6 +1849,7 @@ class Planner:
                          AllocationReason.CASELOAD_BALANCING),
                 self.seg(north, sw_north, change_2, None, AllocationReason.CASELOAD_BALANCING, ""),
             ],
+            tag="review_overdue",
         )  # fmt: skip
         for eh in fam.early_help:
             self.early_help_segments(fam, eh)
@@ -1851,6 +1900,70 @@ class Planner:
                 self.seg(north, None, moved, None, AllocationReason.CASE_PROGRESSION, "",
                          "Assessment completed: awaiting allocation in the locality team"),
             ],
+        )  # fmt: skip
+        self.add_addresses(fam)
+        self.families.append(fam)
+
+        # 4. sw.north's work in progress (the pathway marks these by tag): an assessment past its due
+        # date (a re-referral after an assessment five months before), one returned by tm.north for
+        # more work, one awaiting tm.north's approval, and two brothers whose plan awaits approval.
+        wd = self.wd
+        for tag, ref, ages, need, source in (
+            ("assess_overdue", wd.sub(as_of, 58), [7.6], "N1", "2A"),
+            ("assess_returned", wd.sub(as_of, 33), [11.2], "N5", "6"),
+            ("assess_submitted", wd.sub(as_of, 21), [4.3], "N3", "3B"),
+        ):
+            fam = self.new_family(ref, district=0, ages=ages, half=False)
+            if tag == "assess_overdue":
+                ref0 = wd.on_or_after(ref - timedelta(days=160))
+                close0 = wd.add(ref0, 26)
+                fam.first_ref = ref0
+                self.explicit_episode(
+                    fam, fam.kids, ref0, "N4", "2A", close0, "RC8",
+                    [self.seg(assess, hub_worker(ref0), ref0, close0, AllocationReason.NEW_CASE,
+                              AllocationReason.CASE_CLOSED)],
+                )  # fmt: skip
+            self.explicit_episode(
+                fam, fam.kids, ref, need, source, None, "",
+                [self.seg(north, sw_north, ref, None, AllocationReason.NEW_CASE, "",
+                          "Family known to the locality team: assessment by the locality team")],
+                assess_end=wd.add(as_of, 10), outcome="cin", tag=tag,
+            )  # fmt: skip
+            self.add_addresses(fam)
+            self.families.append(fam)
+        # A child in need plan that moved from the CIN hub to North four months ago (an accepted transfer).
+        hub = self.districts[0].hub[0]
+        ref = wd.on_or_after(as_of - timedelta(days=300))
+        a_end = wd.add(ref, 30)
+        moved = wd.on_or_after(as_of - timedelta(days=120))
+        fam = self.new_family(ref, district=0, ages=[12.5], half=False)
+        north_sw = self.choose_hist(north, moved, Role.SOCIAL_WORKER, exclude=sw_north)
+        self.explicit_episode(
+            fam, fam.kids, ref, "N4", "4", None, "",
+            [
+                self.seg(assess, hub_worker(ref), ref, a_end, AllocationReason.NEW_CASE,
+                         AllocationReason.CASE_PROGRESSION),
+                self.seg(hub, self.choose_hist(hub, a_end, Role.SOCIAL_WORKER), a_end, moved,
+                         AllocationReason.CASE_PROGRESSION, AllocationReason.TEAM_TRANSFER,
+                         "Assessment completed: transferred for a child in need plan"),
+                self.seg(north, north_sw, moved, None, AllocationReason.TEAM_TRANSFER, "",
+                         "Child in need work moved from the CIN hub to the locality team"),
+            ],
+        )  # fmt: skip
+        self.add_addresses(fam)
+        self.families.append(fam)
+        ref = wd.sub(as_of, 60)
+        a_end = wd.sub(as_of, 17)
+        fam = self.new_family(ref, district=0, ages=[9.4, 6.1], half=False)
+        self.explicit_episode(
+            fam, fam.kids, ref, "N1", "3A", None, "",
+            [
+                self.seg(assess, hub_worker(ref), ref, a_end, AllocationReason.NEW_CASE,
+                         AllocationReason.CASE_PROGRESSION),
+                self.seg(north, sw_north, a_end, None, AllocationReason.CASE_PROGRESSION, "",
+                         "Assessment completed: transferred for a child in need plan"),
+            ],
+            tag="plan_submitted",
         )  # fmt: skip
         self.add_addresses(fam)
         self.families.append(fam)
@@ -1981,6 +2094,10 @@ class Planner:
             self.demo_top_up()
         self.families.sort(key=lambda f: (f.first_ref, f.idx))
         self.assign_identifiers()
+        # What the pathway recorded along each episode (decisions, assessments, plans...): pathway.py.
+        from lantern.synthetic.pathway import Pathway
+
+        self.pathway = Pathway(self).plan()
 
     def assign_identifiers(self) -> None:
         rng = self.rng
@@ -2082,6 +2199,7 @@ class Planner:
             "sw_over_30": sum(1 for x in holders if x > 30),
             "sw_max_caseload": max(holders, default=0),
             "fsw_max_caseload": max(fsw_loads, default=0),
+            **(self.pathway.statistics() if self.pathway is not None else {}),
         }
 
 
@@ -2227,6 +2345,10 @@ class Writer:
 
         self.bulk(CINEpisode, "CIN episodes", keps, episode, set_episode)
         plans = [(k, e) for k, e in keps if e.cp is not None]
+
+        def set_plan(ke: tuple[PKid, KEpisode], obj: models.Model) -> None:
+            ke[1].cp_pk = obj.pk
+
         self.bulk(
             ChildProtectionPlan,
             "child protection plans",
@@ -2234,6 +2356,7 @@ class Writer:
             lambda ke: ChildProtectionPlan(child_id=ke[0].person.pk, episode_id=ke[1].pk, start_date=ke[1].cp[0],
                                            end_date=ke[1].cp[1], initial_category=ke[1].cp[2],
                                            latest_category=ke[1].cp[3]),
+            set_plan,
         )  # fmt: skip
         ehs = [(k, eh) for k in kids for eh in k.early_help]
         self.bulk(EarlyHelpEpisode, "early help episodes", ehs,
@@ -2254,6 +2377,10 @@ class Writer:
         self.bulk(AccessListEntry, "access list entries", grants,
                   lambda kg: AccessListEntry(child_id=kg[0].person.pk, worker_id=kg[1][0].pk, reason=kg[1][1],
                                              granted_by_id=kg[1][2].pk if kg[1][2] else None))  # fmt: skip
+        if p.pathway is not None:
+            from lantern.synthetic.pathway import PathwayWriter
+
+            PathwayWriter(self, p.pathway).write()
 
 
 # ---------------------------------------------------------------------------

@@ -17,12 +17,44 @@ from django.db import transaction
 from django.test import override_settings
 
 from lantern.access.models import AccessListEntry
-from lantern.casework.models import ChildProtectionPlan, CINEpisode, EarlyHelpEpisode
+from lantern.approvals.models import Approval
+from lantern.casework.models import (
+    Assessment,
+    AssessmentFactorRecord,
+    ChildProtectionPlan,
+    CINEpisode,
+    CINPlan,
+    CINPlanChild,
+    ClosureRequest,
+    Contact,
+    ContactDecision,
+    CPPlanReview,
+    EarlyHelpEpisode,
+    OutcomeProgress,
+    PlanAction,
+    PlanOutcome,
+    PlanReview,
+    Section47,
+    StepDown,
+    StrategyDiscussion,
+    WorkStatus,
+)
+from lantern.casework.selectors import work_items
+from lantern.core.calendar import add_working_days, is_working_day, working_days_between
 from lantern.core.identifiers import validate_nhs_number, validate_upn
 from lantern.people.models import Child, Relationship, RelationshipType
-from lantern.synthetic.generator import DEMO_PASSWORD, seed_authority
+from lantern.synthetic.generator import DEMO_PASSWORD, LONDON, seed_authority
 from lantern.synthetic.management.commands.seed_authority import Command
-from lantern.workforce.models import Allocation, AllocationReason, AllocationRole, Role, Team, Worker
+from lantern.workforce.models import (
+    Allocation,
+    AllocationReason,
+    AllocationRole,
+    Role,
+    Team,
+    Transfer,
+    TransferStatus,
+    Worker,
+)
 
 AS_OF = date(2026, 3, 31)
 SIBLING_TYPES = (RelationshipType.SIBLING, RelationshipType.HALF_SIBLING)
@@ -46,6 +78,24 @@ def digest() -> str:
             "child__la_child_id", "team__name", "worker__username", "role", "start_date", "end_date", "end_reason",
         ),
         Worker.objects.order_by("username").values_list("username", "role", "team__name", "is_active"),
+        ContactDecision.objects.order_by("contact__child__la_child_id", "decided_at", "route").values_list(
+            "contact__child__la_child_id", "contact__received_at", "route", "level__code", "decided_by__username",
+            "decided_at", "previous_episode__referral_date",
+        ),
+        Assessment.objects.order_by("child__la_child_id", "start_date").values_list(
+            "child__la_child_id", "start_date", "authorised_date", "status", "outcome", "safety_scale",
+            "author__username", "lived_experience",
+        ),
+        Section47.objects.order_by("child__la_child_id", "start_date").values_list(
+            "child__la_child_id", "start_date", "icpc_target_date", "icpc_date", "icpc_not_required",
+        ),
+        CINPlanChild.objects.order_by("child__la_child_id", "start_date", "plan__created_at").values_list(
+            "child__la_child_id", "plan__title", "plan__status", "start_date", "end_date", "plan__next_review_date",
+        ),
+        PlanReview.objects.order_by("plan__title", "date").values_list("plan__title", "date", "recorded_by__username"),
+        Approval.objects.order_by("child__la_child_id", "decided_at", "kind").values_list(
+            "child__la_child_id", "kind", "decision", "quality_grade", "decided_by__username", "decided_at",
+        ),
     )  # fmt: skip
     for query in queries:
         for row in query:
@@ -342,3 +392,212 @@ def test_children_identifiers_and_families(demo):
     assert Address.objects.filter(end_date__isnull=False).exists()
 
 
+
+
+# ---------------------------------------------------------------------------
+# The pathway: decisions, assessments, S47s, plans, reviews, step-downs, closures, transfers
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="class")
+def pathway_demo(django_db_setup, django_db_blocker):
+    """One demo authority for the read-only pathway tests of a class, rolled back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        result = seed_authority(size="demo", seed=7, as_of=AS_OF)
+        yield result
+        transaction.set_rollback(True)
+
+
+@pytest.mark.usefixtures("pathway_demo", "db")
+class TestDemoPathway:
+    def test_rc8_and_rc9_closures_follow_an_authorised_assessment(self):
+        closed = CINEpisode.objects.filter(closure_reason__in=["RC8", "RC9"], referral_nfa=False)
+        assert closed.filter(closure_reason="RC9").exists()
+        for ep in closed.prefetch_related("assessments"):
+            assessments = list(ep.assessments.all())
+            assert assessments, ep.pk
+            assert all(a.authorised_date is not None and a.authorised_date <= ep.closure_date for a in assessments)
+        # Census: a closed episode has every assessment authorised and every S47 concluded.
+        assert not Assessment.objects.filter(episode__closure_date__isnull=False, authorised_date__isnull=True).exists()
+        assert not Section47.objects.filter(
+            episode__closure_date__isnull=False, icpc_date__isnull=True, icpc_not_required=False
+        ).exists()
+
+    def test_nfa_referrals_carry_nothing_further(self):
+        nfa = CINEpisode.objects.filter(referral_nfa=True)
+        assert nfa.count() > 10
+        for model in (Assessment, StrategyDiscussion, Section47, CINPlanChild, ChildProtectionPlan, StepDown):
+            assert not model.objects.filter(episode__referral_nfa=True).exists(), model.__name__
+        routes = set(ContactDecision.objects.filter(contact__in=nfa.values("contact")).values_list("route", flat=True))
+        assert routes == {"nfa"}
+        # Every other contact was decided (but one, waiting in the demo), a referral or strategy route
+        # where an episode started, and most within a working day.
+        assert Contact.objects.filter(decision__isnull=True).count() == 1
+        referred = CINEpisode.objects.filter(referral_nfa=False).values("contact")
+        started = ContactDecision.objects.filter(contact__in=referred)
+        assert set(started.values_list("route", flat=True)) == {"referral", "strategy"}
+        decisions = list(ContactDecision.objects.select_related("contact"))
+        def local(moment):
+            return moment.astimezone(LONDON).date()
+
+        on_time = sum(1 for d in decisions if local(d.decided_at) <= add_working_days(local(d.contact.received_at), 1))
+        assert 0.82 <= on_time / len(decisions) <= 0.97
+        assert all(d.decided_at >= d.contact.received_at for d in decisions)
+
+    def test_every_cp_plan_starts_on_its_section_47_conference_a_working_day(self):
+        plans = list(ChildProtectionPlan.objects.all())
+        assert plans
+        on_time = 0
+        for plan in plans:
+            s47 = Section47.objects.select_related("strategy_discussion").get(
+                episode_id=plan.episode_id, child_id=plan.child_id, icpc_date=plan.start_date
+            )
+            assert is_working_day(plan.start_date)
+            assert s47.start_date == s47.strategy_discussion.date <= plan.start_date
+            assert s47.icpc_target_date == add_working_days(s47.start_date, 15)
+            on_time += plan.start_date <= s47.icpc_target_date
+            for review in plan.reviews.all():
+                assert plan.start_date < review.date and (plan.end_date is None or review.date <= plan.end_date)
+        assert 0.6 <= on_time / len(plans) <= 0.95
+        # Some enquiries led to no plan: a conference with no plan, or none needed.
+        no_plan = Section47.objects.exclude(icpc_date__in=ChildProtectionPlan.objects.values("start_date"))
+        assert no_plan.filter(icpc_not_required=True).exists()
+
+    def test_no_cin_plan_section_runs_alongside_a_cp_plan(self):
+        cp = {}
+        for plan in ChildProtectionPlan.objects.all():
+            cp.setdefault(plan.child_id, []).append(plan)
+        sections = CINPlanChild.objects.filter(start_date__isnull=False)
+        far = date.max
+        for s in sections:
+            for plan in cp.get(s.child_id, []):
+                # A section may end on the day a CP plan starts, and start on the day one ends (census 4016/4017).
+                overlap = s.start_date < (plan.end_date or far) and plan.start_date < (s.end_date or far)
+                assert not overlap, (s.pk, plan.pk)
+            assert s.start_date >= s.episode.referral_date
+            assert s.episode.closure_date is None or (s.end_date is not None and s.end_date <= s.episode.closure_date)
+
+    def test_at_most_one_current_plan_section_per_child(self):
+        current = CINPlanChild.objects.filter(start_date__isnull=False, end_date__isnull=True)
+        current = Counter(current.values_list("child_id", flat=True))
+        assert current and max(current.values()) == 1
+        # Every child on a current plan section has an open episode with an approved assessment before it.
+        for s in CINPlanChild.objects.filter(start_date__isnull=False).select_related("episode", "plan"):
+            assert s.plan.status == WorkStatus.APPROVED
+            authorised = s.episode.assessments.values_list("authorised_date", flat=True)
+            assert any(a is not None and a <= s.start_date for a in authorised), s.pk
+
+    def test_no_approval_is_by_the_author_or_requester(self):
+        authors = {
+            Assessment: dict(Assessment.objects.values_list("pk", "author_id")),
+            CINPlan: dict(CINPlan.objects.values_list("pk", "author_id")),
+            StepDown: dict(StepDown.objects.values_list("pk", "requested_by_id")),
+            ClosureRequest: dict(ClosureRequest.objects.values_list("pk", "requested_by_id")),
+        }
+        from django.contrib.contenttypes.models import ContentType
+
+        by_type = {ContentType.objects.get_for_model(m).pk: a for m, a in authors.items()}
+        approvals = list(Approval.objects.select_related("decided_by"))
+        assert len(approvals) > 500
+        for a in approvals:
+            assert a.decided_by_id != by_type[a.subject_type_id][a.subject_id], a.pk
+            assert a.comment and a.rationale
+            assert a.decided_by.role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
+        kinds = Counter((a.kind, a.decision) for a in approvals)
+        assert {
+            ("assessment", "approved"), ("cin_plan", "approved"), ("step_down", "approved"), ("closure", "approved"),
+            ("assessment", "returned"),
+        } <= set(kinds)  # fmt: skip
+        grades = Counter(a.quality_grade for a in approvals if a.kind == "assessment" and a.decision == "approved")
+        assert "" not in grades and grades["good"] > grades["outstanding"] > 0 and grades["inadequate"] > 0
+        # Each approved assessment and plan child has its approval, each closed episode its request.
+        assert Approval.objects.filter(kind="assessment", decision="approved").count() == Assessment.objects.filter(
+            status=WorkStatus.APPROVED
+        ).count()
+        closed = CINEpisode.objects.filter(closure_date__isnull=False, referral_nfa=False)
+        requested = set(ClosureRequest.objects.filter(status="approved").values_list("episode_id", flat=True))
+        requested |= set(StepDown.objects.filter(status="approved").values_list("episode_id", flat=True))
+        assert set(closed.values_list("pk", flat=True)) == requested
+
+    def test_workers_are_from_the_right_teams(self):
+        for a in Assessment.objects.select_related("author").order_by("?")[:100]:
+            assert a.author.role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
+            assert Allocation.objects.filter(child_id=a.child_id, team_id=a.author.team_id).exists()
+        fronts = set(Team.objects.filter(type="front_door").values_list("pk", flat=True))
+        assert set(ContactDecision.objects.values_list("decided_by__team_id", flat=True)) <= fronts
+        for r in PlanReview.objects.select_related("recorded_by").order_by("?")[:50]:
+            held = Allocation.objects.filter(child__cin_plan_sections__plan=r.plan_id, team_id=r.recorded_by.team_id)
+            assert held.exists()
+
+    def test_open_episodes_older_than_ten_working_days_have_an_assessment(self):
+        open_episodes = CINEpisode.objects.filter(closure_date__isnull=True, referral_nfa=False)
+        for ep in open_episodes:
+            if add_working_days(ep.referral_date, 10) <= AS_OF:
+                assert ep.assessments.exists(), ep.pk
+        for a in Assessment.objects.select_related("episode"):
+            assert 0 <= working_days_between(a.episode.referral_date, a.start_date) <= 10
+            assert a.due_date == add_working_days(a.episode.referral_date, 45)
+        # Factor 21 only alone and only where the episode closed RC8; factors on every completed assessment.
+        for a in Assessment.objects.filter(factors__code="21").select_related("episode"):
+            assert list(a.factors.values_list("code", flat=True)) == ["21"]
+            assert a.episode.closure_reason == "RC8"
+        assert not Assessment.objects.filter(status=WorkStatus.APPROVED, factors__isnull=True).exists()
+
+    def test_counts_and_timeliness_are_plausible(self):
+        episodes = CINEpisode.objects.filter(referral_nfa=False).count()
+        assessments = Assessment.objects.count()
+        assert 0.9 * episodes <= assessments <= episodes
+        approved = list(Assessment.objects.filter(status=WorkStatus.APPROVED))
+        in_time = sum(1 for a in approved if a.authorised_date <= add_working_days(a.start_date, 45))
+        assert 0.78 <= in_time / len(approved) <= 0.93
+        plans = ChildProtectionPlan.objects.count()
+        assert 1.4 * plans <= Section47.objects.count() <= 3 * plans
+        assert StrategyDiscussion.objects.count() == Section47.objects.count()
+        assert CPPlanReview.objects.count() >= 0.8 * plans
+        contacts = Contact.objects.count()
+        assert 1.3 * CINEpisode.objects.count() <= contacts <= 1.7 * CINEpisode.objects.count()
+        assert ContactDecision.objects.filter(route="early_help").exists()
+        assert ContactDecision.objects.filter(previous_episode__isnull=False).count() > 0.1 * contacts
+        sections = CINPlanChild.objects.count()
+        assert 0.25 * episodes <= sections <= 0.7 * episodes
+        assert CINPlan.objects.count() < sections  # family plans cover siblings
+        assert CINPlan.objects.filter(status__in=[WorkStatus.SUBMITTED, WorkStatus.DRAFT]).exists()
+        assert 1 <= PlanOutcome.objects.count() / sections <= 3
+        assert 1 <= PlanAction.objects.count() / sections <= 3
+        assert {"school", "health"} <= set(PlanAction.objects.values_list("agency", flat=True))
+        assert PlanAction.objects.filter(completed_date__isnull=False).exists()
+        reviews = PlanReview.objects.count()
+        assert reviews > 0.3 * CINPlan.objects.count()
+        assert OutcomeProgress.objects.count() >= reviews
+        assert AssessmentFactorRecord.objects.filter(code="16A").count() > 0.1 * assessments
+        assert Transfer.objects.filter(status=TransferStatus.ACCEPTED).exists()
+        pending = Transfer.objects.filter(status=TransferStatus.PENDING).select_related("to_team", "from_team")
+        assert any(t.to_team.name == "North locality" for t in pending)
+        assert Transfer.objects.filter(status=TransferStatus.DISPUTED).count() == 1
+        for t in pending:  # still held by the sending team
+            lead = Allocation.objects.get(child_id=t.child_id, role="lead", end_date__isnull=True)
+            assert lead.team_id == t.from_team_id
+        for t in Transfer.objects.filter(status=TransferStatus.ACCEPTED):
+            assert Allocation.objects.filter(
+                child_id=t.child_id, team_id=t.to_team_id, start_reason=AllocationReason.TEAM_TRANSFER
+            ).exists()
+            assert t.responded_by.team_id == t.to_team_id
+
+    def test_my_work_has_something_in_it(self):
+        sw_north = Worker.objects.get(username="sw.north")
+        items = work_items(sw_north)
+        states = Counter(i.state(AS_OF) for i in items)
+        assert states["overdue"] >= 1
+        kinds = Counter(i.kind for i in items)
+        assert kinds["decision"] == 1 and kinds["plan"] >= 3
+        assessments = [i for i in items if i.kind == "assessment"]
+        in_progress = [i for i in assessments if not i.awaiting_approval]
+        assert 2 <= len(in_progress) <= 6
+        assert any(i.what.startswith("Assessment returned") for i in in_progress)
+        assert any(i.state(AS_OF) == "overdue" for i in in_progress)
+        assert any(i.awaiting_approval for i in assessments)
+        assert any(i.kind == "plan" and i.state(AS_OF) == "overdue" for i in items)
+        assert any(i.kind == "plan" and i.awaiting_approval for i in items)
+        for username in ("tm.north", "sm.cin"):
+            waiting = [i for i in work_items(Worker.objects.get(username=username), team=True) if i.awaiting_approval]
+            assert {"assessment", "plan", "step_down", "closure"} <= {i.kind for i in waiting}, username

@@ -3,8 +3,10 @@
     manage.py seed_authority --size demo|lancashire|kent --seed N [--as-of YYYY-MM-DD] [--if-empty]
 
 Everything is made up and reproducible: the same size, seed and as-of date give the same
-children, families, episodes and allocations. It refuses to run in production, and only fills an
-empty database (with --if-empty it skips quietly when there is data already, for `make run`).
+children, families, episodes, allocations and pathway records (front door decisions,
+assessments, section 47 enquiries, CIN plans and reviews, step-downs, closures, approvals).
+It refuses to run in production, and only fills an empty database (with --if-empty it skips
+quietly when there is data already, for `make run`).
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ def _day(value: str) -> date:
 class Command(BaseCommand):
     help = (
         "Create a synthetic authority in an empty database: services, teams, workers (with demo logins), "
-        "children and families, contacts, CIN episodes, child protection plans, early help and allocations."
+        "children and families, contacts, CIN episodes, child protection plans, early help and allocations, and "
+        "the pathway along each episode (decisions, assessments, section 47s, CIN plans and reviews, approvals)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -130,6 +133,17 @@ class Command(BaseCommand):
             f"for a worker)",
             f"  Social worker caseloads: average {s['sw_avg_caseload']}, highest {s['sw_max_caseload']}, "
             f"{s['sw_over_25']} over 25, {s['sw_over_30']} over 30",
+            f"  Front door decisions:    {c.get('contact decisions', 0)} "
+            f"({s['decisions_within_1_working_day_pct']}% within a working day; {c.get('contacts', 0)} contacts)",
+            f"  Assessments:             {c.get('assessments', 0)} ({s['assessments_in_progress']} in progress; "
+            f"{s['assessments_within_45_working_days_pct']}% authorised within 45 working days)",
+            f"  Section 47 enquiries:    {c.get('section 47 enquiries', 0)} "
+            f"({s['icpc_within_15_working_days_pct']}% of conferences within 15 working days)",
+            f"  CIN plans:               {c.get('CIN plans', 0)} ({s['cin_plans_current']} current, "
+            f"{s['cin_plans_awaiting_approval_or_draft']} not yet approved, {s['cin_plan_reviews_overdue']} with a "
+            f"review overdue; {c.get('plan reviews', 0)} reviews)",
+            f"  Approvals:               {c.get('approvals', 0)} (step-downs {c.get('step-downs', 0)}, "
+            f"closures {c.get('closure requests', 0)}, transfers {c.get('transfers', 0)})",
             "",
             f"Demo logins (password: {DEMO_PASSWORD}):",
         ]
