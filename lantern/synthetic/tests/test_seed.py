@@ -149,6 +149,8 @@ def test_command_seeds_an_empty_database_then_refuses_or_skips():
     out = run(["--size", "tiny", "--seed", "4", "--as-of", "2026-03-31", "--if-empty"])
     assert "not seeding" in out
     assert Child.objects.count() == children
+    # make run seeds with --if-empty every time, so the sign-ins are printed even when skipping.
+    assert "Demo logins (password: lantern-demo)" in out and "sw.north" in out and "tm.north" in out
 
 
 @pytest.mark.django_db
@@ -601,3 +603,4 @@ class TestDemoPathway:
         for username in ("tm.north", "sm.cin"):
             waiting = [i for i in work_items(Worker.objects.get(username=username), team=True) if i.awaiting_approval]
             assert {"assessment", "plan", "step_down", "closure"} <= {i.kind for i in waiting}, username
+

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lantern.people.models import Child
-from lantern.synthetic.generator import DEMO_PASSWORD, PUBLIC_SIZES, SIZES, seed_authority
-from lantern.workforce.models import Service, Team
+from lantern.synthetic.generator import DEMO_ACCOUNTS, DEMO_PASSWORD, PUBLIC_SIZES, SIZES, seed_authority
+from lantern.workforce.models import Service, Team, Worker
 
 #: Earliest and latest as-of dates: the working-day calendar covers 1990-2100 and the generator
 #: looks a few years either side.
@@ -101,6 +101,7 @@ class Command(BaseCommand):
             what = ", ".join(found)
             if options["if_empty"]:
                 self.stdout.write(f"The database already has {what}: not seeding (--if-empty).")
+                self._write_logins(self._existing_logins())
                 return
             raise CommandError(
                 f"The database already has {what}. seed_authority only fills an empty database: start from a new "
@@ -144,12 +145,31 @@ class Command(BaseCommand):
             f"review overdue; {c.get('plan reviews', 0)} reviews)",
             f"  Approvals:               {c.get('approvals', 0)} (step-downs {c.get('step-downs', 0)}, "
             f"closures {c.get('closure requests', 0)}, transfers {c.get('transfers', 0)})",
-            "",
-            f"Demo logins (password: {DEMO_PASSWORD}):",
         ]
-        width_user = max(len(u) for u, _, _ in result.logins)
-        width_role = max(len(r) for _, r, _ in result.logins)
+        self.stdout.write("\n".join(lines))
+        self._write_logins(result.logins)
+
+    def _existing_logins(self) -> list[tuple[str, str, str]]:
+        """The demo accounts already in the database, in the usual order."""
+        workers = Worker.objects.filter(username__in=[u for u, _, _ in DEMO_ACCOUNTS]).select_related(
+            "team", "service"
+        )
+        by_name = {w.username: w for w in workers}
+        rows = []
+        for username, _role, _where in DEMO_ACCOUNTS:
+            w = by_name.get(username)
+            if w is not None:
+                where = w.team.name if w.team else (w.service.name if w.service else "")
+                rows.append((username, w.get_role_display(), where))
+        return rows
+
+    def _write_logins(self, logins: list[tuple[str, str, str]]) -> None:
+        if not logins:
+            return
+        width_user = max(len(u) for u, _, _ in logins)
+        width_role = max(len(r) for _, r, _ in logins)
+        lines = ["", f"Demo logins (password: {DEMO_PASSWORD}):"]
         lines.append(f"  {'Username':<{width_user}}  {'Role':<{width_role}}  Team or service")
-        for username, role, where in result.logins:
+        for username, role, where in logins:
             lines.append(f"  {username:<{width_user}}  {role:<{width_role}}  {where or '-'}")
         self.stdout.write("\n".join(lines))
