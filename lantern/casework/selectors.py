@@ -210,7 +210,8 @@ def work_items(user: Worker, *, team: bool = False) -> list[WorkItem]:
     )
     from lantern.casework.services import decision_due
 
-    children = children_for_work(user, team=team).values("pk")
+    # The children are fetched once (hundreds at most); each table is then read by its child index.
+    children = list(children_for_work(user, team=team).values_list("pk", flat=True))
     items: list[WorkItem] = []
 
     contacts = (

@@ -13,7 +13,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from lantern.access.selectors import can_change_child_record, can_see_child, visible_children
+from lantern.access.selectors import can_change_child_record, can_see_child, for_visible_children
 from lantern.casework import services
 from lantern.casework.forms_front_door import REFERRAL_ROUTES, ContactForm, DecisionForm, NewChildContactForm
 from lantern.casework.models import Contact, ContactDecision, DecisionRoute, EarlyHelpEpisode
@@ -74,7 +74,7 @@ def _waiting_contacts(user):
     """Contacts with no decision yet, about children the user may see, oldest first."""
     decided = ContactDecision.objects.filter(contact=OuterRef("pk"))
     return (
-        Contact.objects.filter(child__in=visible_children(user))
+        for_visible_children(Contact.objects.all(), user)
         .filter(~Exists(decided))
         .select_related("child__person", "recorded_by")
         .order_by("received_at", "pk")
@@ -87,9 +87,10 @@ def _rereferral_rate(user) -> dict:
     today = timezone.localdate()
     since = services._months_before(today, 12)
     start = timezone.make_aware(datetime.combine(since, time.min))
-    counts = ContactDecision.objects.filter(
-        contact__child__in=visible_children(user), route__in=REFERRAL_ROUTES, decided_at__gte=start
-    ).aggregate(total=Count("pk"), rereferrals=Count("pk", filter=Q(previous_episode__isnull=False)))
+    decisions = ContactDecision.objects.filter(route__in=REFERRAL_ROUTES, decided_at__gte=start)
+    counts = for_visible_children(decisions, user, field="contact__child").aggregate(
+        total=Count("pk"), rereferrals=Count("pk", filter=Q(previous_episode__isnull=False))
+    )
     total, rereferrals = counts["total"], counts["rereferrals"]
     percent = round(100 * rereferrals / total) if total else 0
     return {"total": total, "rereferrals": rereferrals, "percent": percent, "since": since}
@@ -183,8 +184,7 @@ def child_contact_new(request, child_id: int):
             else:
                 messages.success(
                     request,
-                    f"Contact recorded for {child.person.full_name}. "
-                    f"The decision is due by {_due_text(contact)}.",
+                    f"Contact recorded for {child.person.full_name}. The decision is due by {_due_text(contact)}.",
                 )
                 return redirect("casework:front_door")
     else:
