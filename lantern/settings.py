@@ -189,9 +189,25 @@ CACHES = {
     )
 }
 
+# Ofsted's Annex A headings and DfE's national figures, as published (../shared/reference in
+# development; a deployment ships a copy of that folder and points here).
+LANTERN_REFERENCE_DIR = os.environ.get("LANTERN_REFERENCE_DIR", str(BASE_DIR.parent / "shared" / "reference"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Who produced or downloaded a statutory return, and when.
+    "loggers": {"lantern.returns": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Background tasks (statutory return exports: lantern/returns/tasks.py), through Django's task
+# interface (the django-tasks backport) with its database backend (django-tasks-db): the web
+# process queues a task as a database row and a separate worker process runs it:
+#     python manage.py db_worker
+# Tests replace the backend with "django_tasks.backends.immediate.ImmediateBackend".
+# ---------------------------------------------------------------------------------------------
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
