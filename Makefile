@@ -18,6 +18,8 @@ run: install migrate
 	$(MANAGE) seed_authority --size $(SIZE) --seed $(SEED) --if-empty
 	@echo ""
 	@echo "Lantern is serving on http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	@# The background worker runs long jobs (census exports); it stops when the server stops.
+	$(MANAGE) db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install browser

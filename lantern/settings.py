@@ -207,7 +207,7 @@ LOGGING = {
 # interface (the django-tasks backport) with its database backend (django-tasks-db): the web
 # process queues a task as a database row and a separate worker process runs it:
 #     python manage.py db_worker
-# Tests replace the backend with "django_tasks.backends.immediate.ImmediateBackend".
+# Tests that need a task to run switch to "django_tasks.backends.immediate.ImmediateBackend".
 # ---------------------------------------------------------------------------------------------
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -25,6 +25,7 @@ class SettingDefinition:
 DEFINITIONS: dict[str, SettingDefinition] = {
     d.key: d
     for d in (
+        SettingDefinition("la_code", "888", "The council's 3-digit DfE local authority code", ""),
         SettingDefinition("referral_decision_working_days", 1, "Decision on a contact or referral", "working days"),
         SettingDefinition("assessment_working_days", 45, "Child and family assessment completed", "working days"),
         SettingDefinition(
