@@ -12,7 +12,7 @@ PORT ?= 8000
 SIZE ?= demo
 SEED ?= 1
 
-.PHONY: run test install assets browser seed migrate lint bench clean
+.PHONY: run test install assets browser seed migrate lint bench conformance clean
 
 run: install migrate
 	$(MANAGE) seed_authority --size $(SIZE) --seed $(SEED) --if-empty
@@ -65,5 +65,11 @@ lint: install
 bench: install
 	$(PY) -m lantern.bench
 
+# Our census validator against the community one (csc-validator-be-cin, in its own venv) on our
+# exports of the synthetic council and on the community's sample files; fails on any
+# community-reported error in our export or any unexplained disagreement.
+conformance: install
+	$(PY) scripts/conformance.py
+
 clean:
-	rm -rf $(VENV) node_modules .stamp-* lantern/static/lantern/lantern.css lantern/static/govuk staticfiles
+	rm -rf $(VENV) .venv-conformance node_modules .stamp-* lantern/static/lantern/lantern.css lantern/static/govuk staticfiles
