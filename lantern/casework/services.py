@@ -269,7 +269,8 @@ def referral_start(
                 referral_nfa=nfa,
                 team=team,
                 closure_date=referral_date if nfa else None,
-                closure_reason=codes.ReasonForClosure.RC8 if nfa else "",
+                # RC8 means "closed after assessment"; an NFA referral has none (census query 8825Q).
+                closure_reason=codes.ReasonForClosure.RC7 if nfa else "",
                 closed_by=by if nfa else None,
             )
     except IntegrityError:
@@ -858,7 +859,8 @@ def step_down_decide(*, step_down: StepDown, decision: str, comment: str, ration
     on = max(step_down.proposed_date, episode.referral_date)
     # RC9 is "closed after assessment, referred to early help"; after a plan, or with no
     # assessment at all, services ceased (RC7).
-    after_assessment_only = not had_plan and episode.assessments.exists()
+    # Census rule 2990: an RC9 episode has no S47 or plan, so any S47 means services ceased (RC7).
+    after_assessment_only = not had_plan and episode.assessments.exists() and not episode.section47s.exists()
     reason = codes.ReasonForClosure.RC9 if after_assessment_only else codes.ReasonForClosure.RC7
     _close_episode(episode, on=on, reason=reason, by=by)
     if not EarlyHelpEpisode.objects.filter(child=step_down.child, end_date__isnull=True).exists():

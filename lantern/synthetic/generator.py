@@ -135,7 +135,7 @@ SIZES: dict[str, SizeSpec] = {
         referrals_per_year=60,
         years=2,
         target_open=20,
-        la_code=999,
+        la_code=888,
         districts=0,
         plan_scale=0.8,
     ),
@@ -145,7 +145,7 @@ SIZES: dict[str, SizeSpec] = {
         referrals_per_year=350,
         years=3,
         target_open=120,
-        la_code=999,
+        la_code=888,
         districts=0,
         plan_scale=0.37,
         hub_share=0.1,
@@ -224,8 +224,11 @@ PRIMARY_NEEDS: dict[str, float] = {
 P_NFA = 0.06
 #: What happens after assessment (shares of referrals that are not NFA).
 OUTCOMES = (("not_in_need", 0.345), ("step_down", 0.11), ("cin", 0.42), ("cp", 0.125))
-CIN_CLOSE_REASONS = (("RC7", 85.0), ("RC9", 7.0), ("RC5", 4.5), ("RC3", 1.5), ("RC4", 1.2), ("RC1", 0.3))
-CP_CLOSE_REASONS = (("RC7", 84.0), ("RC4", 4.5), ("RC3", 3.0), ("RC5", 4.5), ("RC9", 4.0))
+#: Closures after a plan. RC8 and RC9 mean "closed after assessment" and DfE rule 2990 forbids them on an
+#: episode with a section 47, CIN plan or CP plan, so a plan that ends in a step-down to early help closes RC7
+#: (pathway.RC7_STEP_DOWN), as services.step_down_decide records it.
+CIN_CLOSE_REASONS = (("RC7", 92.0), ("RC5", 4.5), ("RC3", 1.5), ("RC4", 1.2), ("RC1", 0.3))
+CP_CLOSE_REASONS = (("RC7", 88.0), ("RC4", 4.5), ("RC3", 3.0), ("RC5", 4.5))
 CATEGORIES = (("NEG", 50.0), ("EMO", 38.0), ("PHY", 5.0), ("SAB", 3.5), ("MUL", 3.5))
 DISABILITIES = (
     ("AUT", 30.0), ("LD", 20.0), ("COMM", 15.0), ("BEH", 14.0), ("MOB", 5.0), ("DDA", 5.0), ("PC", 3.0),
@@ -1347,8 +1350,9 @@ class Planner:
             # Decided at the front door on the day or within two working days (never after the as-of date).
             close = min(ref if rng.random() < 0.6 else self.wd.add(ref, rng.randint(1, 2)), max(ref, self.as_of))
             need = "" if rng.random() < 0.7 else _weighted(rng, list(PRIMARY_NEEDS.items()))
-            return FEpisode(ref, source, need, True, close, "RC8", [Phase(ref, close, FRONT)], outcome="nfa",
-                            planned_close=close, planned_reason="RC8")  # fmt: skip
+            # RC7, not RC8: RC8 means "closed after assessment" and an NFA referral has none (DfE 8825Q).
+            return FEpisode(ref, source, need, True, close, "RC7", [Phase(ref, close, FRONT)], outcome="nfa",
+                            planned_close=close, planned_reason="RC7")  # fmt: skip
         need = _weighted(rng, list(PRIMARY_NEEDS.items()))
         if need == "N2" and not any(k.disabilities for k in kids):
             kid = rng.choice(kids)
@@ -1673,7 +1677,8 @@ class Planner:
             ep.keps.append((kid, kep))
             if ep.cp is not None:
                 s, e, a, b = ep.cp
-                if close is None or s <= close:
+                # A plan needs at least a day (DfE 8840): none for a child whose episode ends the day it starts.
+                if close is None or s < close:
                     if close is not None and (e is None or e > close):
                         e = close
                     kep.cp = (s, e, a, b)

@@ -84,11 +84,12 @@ REVIEW_WEEKS = 12
 EXTRA_CONTACTS_PER_REFERRAL = 0.5
 EXTRA_CONTACT_EARLY_HELP = 0.15
 #: Shares of CIN / step-down episodes with a section 47 enquiry that did not lead to a plan.
-S47_WITHOUT_PLAN = {"cin": 0.25, "step_down": 0.15}
+#: None for step-downs: RC9 ("closed after assessment, referred to early help") allows no section 47 (DfE 2990).
+S47_WITHOUT_PLAN = {"cin": 0.29}
 #: Share of child protection conferences held later than 15 working days after the strategy discussion.
 ICPC_LATE_SHARE = 0.235
 #: Share of RC7 closures after a plan that step down to the council's early help team.
-RC7_STEP_DOWN = 0.10
+RC7_STEP_DOWN = 0.16
 
 ETHNICITY_LABELS = {code: str(label) for code, label in Ethnicity.choices}
 LEVEL_CODES = ("universal", "early_help", "child_in_need", "child_protection")

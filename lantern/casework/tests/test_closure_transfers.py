@@ -334,3 +334,45 @@ def test_my_work_queries_are_bounded(client, world, django_assert_max_num_querie
     client.force_login(world.users["tm_north"])
     with django_assert_max_num_queries(14):
         assert client.get(reverse("casework:my_work")).status_code == 200
+
+
+def test_step_down_after_a_section_47_closes_with_rc7_not_rc9(world, early_help_team):
+    """Census rule 2990: an RC9 episode has no section 47, so a step-down after one is RC7."""
+    child = world.children["own"]
+    Assessment.objects.create(
+        episode=child.cin_episodes.get(),
+        child=child,
+        start_date=date(2026, 1, 6),
+        due_date=date(2026, 3, 10),
+        status=WorkStatus.APPROVED,
+        authorised_date=date(2026, 2, 2),
+    )
+    services.strategy_discussion_record(
+        child=child,
+        date=date(2026, 2, 3),
+        attendees="Police, school",
+        concerns="Bruise",
+        decision_s47=True,
+        rationale="Cause to suspect harm",
+        by=world.users["sw_north"],
+    )
+    step_down = services.step_down_request(
+        child=child,
+        outcomes_met=True,
+        outcomes_reason="",
+        family_agrees=True,
+        early_help_accepts=True,
+        early_help_team=early_help_team,
+        proposed_date=date(2026, 3, 2),
+        by=world.users["sw_north"],
+    )
+    services.step_down_decide(step_down=step_down, by=world.users["tm_north"], **_decision())
+    assert child.cin_episodes.get().closure_reason == "RC7"
+
+
+def test_nfa_referral_closes_rc7_because_rc8_needs_an_assessment(world):
+    child = f.make_child()
+    episode = services.referral_start(
+        child=child, referral_date=date(2026, 2, 2), source="2A", primary_need="", by=world.users["sw_north"], nfa=True
+    )
+    assert (episode.closure_date, episode.closure_reason) == (date(2026, 2, 2), "RC7")

@@ -310,7 +310,7 @@ def test_episodes_and_allocations_hang_together(demo):
         assert (ep.closure_date is None) == (ep.closure_reason == "")
         assert ep.closure_date is None or ep.closure_date >= ep.referral_date
         assert ep.referral_nfa or ep.primary_need
-        assert not ep.referral_nfa or ep.closure_reason == "RC8"
+        assert not ep.referral_nfa or ep.closure_reason == "RC7"
     # Every episode records its team; a closed one who closed it (the team manager).
     assert not CINEpisode.objects.filter(team__isnull=True).exists()
     closed_by = CINEpisode.objects.filter(closure_date__isnull=False).values_list("closed_by__role", flat=True)
@@ -394,6 +394,27 @@ def test_children_identifiers_and_families(demo):
     assert Address.objects.filter(end_date__isnull=False).exists()
 
 
+def test_census_rules_1530_2990_8840_and_8825q_hold(demo):
+    # 1530: every UPN carries the council's own LA code (888) in characters 2-4.
+    upns = list(Child.objects.exclude(upn="").values_list("upn", flat=True))
+    assert upns and all(upn[1:4] == "888" for upn in upns)
+    # 2990: an episode closed after assessment (RC8/RC9) has no strategy discussion, S47, ICPC, CIN plan section
+    # or CP plan.
+    after_assessment = CINEpisode.objects.filter(closure_reason__in=["RC8", "RC9"])
+    assert after_assessment.filter(closure_reason="RC8").exists() and after_assessment.filter(closure_reason="RC9")
+    assert not after_assessment.filter(strategy_discussions__isnull=False).exists()
+    assert not after_assessment.filter(section47s__isnull=False).exists()
+    assert not after_assessment.filter(plan_sections__isnull=False).exists()
+    assert not after_assessment.filter(cp_plans__isnull=False).exists()
+    # 8825Q: an NFA referral had no assessment, so it closes RC7, never RC8/RC9.
+    assert CINEpisode.objects.filter(referral_nfa=True).exists()
+    assert not after_assessment.filter(referral_nfa=True).exists()
+    # Step-downs to early help after a plan still happen (closed RC7).
+    assert StepDown.objects.filter(episode__closure_reason="RC7", episode__plan_sections__isnull=False).exists()
+    # 8840: a CP plan never starts and ends on the same day.
+    plans = ChildProtectionPlan.objects.filter(end_date__isnull=False)
+    assert plans.exists()
+    assert all(p.end_date > p.start_date for p in plans)
 
 
 # ---------------------------------------------------------------------------
