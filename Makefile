@@ -24,7 +24,7 @@ run: install migrate
 
 test: install browser
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/python manage.py makemigrations --check --dry-run >/dev/null
+	env -u DATABASE_URL $(VENV)/bin/python manage.py makemigrations --check --dry-run >/dev/null
 	$(VENV)/bin/pytest -n 2 --dist loadfile
 
 # Browser journeys use Debian's Chromium (never a downloaded browser build); installing it needs root.
