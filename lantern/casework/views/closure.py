@@ -29,49 +29,51 @@ def step_down_new(request, child_id: int):
     return render(request, "casework/closure/step_down_form.html", {"child": child, "form": form, "episode": episode})
 
 
+def _detail(request, child, item, template: str, form=None):
+    """A proposal with its decisions so far, and the decision form for a manager who may decide."""
+    can_decide = item.status == WorkStatus.SUBMITTED and can_approve_for_child(request.user, child)
+    context = {
+        "child": child,
+        "item": item,
+        "approvals": approvals_for(item),
+        "can_decide": can_decide or form is not None,
+        "form": form or DecisionForm(),
+    }
+    return render(request, template, context)
+
+
+def _decide(request, child, item, template: str, decide, approved_message: str, returned_message: str):
+    """Record a manager's decision on a proposal through `decide(**form data)`; errors by the field."""
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decide(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            approved = form.cleaned_data["decision"] == "approved"
+            messages.success(request, approved_message if approved else returned_message)
+            return redirect("casework:child", child_id=child.pk)
+    return _detail(request, child, item, template, form=form)
+
+
 def step_down(request, child_id: int, step_down_id: int):
     child = child_for_reading(request, child_id, "Step-down")
     item = get_object_or_404(
         StepDown.objects.select_related("early_help_team", "requested_by"), pk=step_down_id, child=child
     )
-    can_decide = item.status == WorkStatus.SUBMITTED and can_approve_for_child(request.user, child)
-    return render(
-        request,
-        "casework/closure/step_down.html",
-        {
-            "child": child,
-            "item": item,
-            "approvals": approvals_for(item),
-            "can_decide": can_decide,
-            "form": DecisionForm(),
-        },
-    )
+    return _detail(request, child, item, "casework/closure/step_down.html")
 
 
 def step_down_decide(request, child_id: int, step_down_id: int):
     child = child_for_approval(request, child_id, "Decide step-down")
     item = get_object_or_404(StepDown, pk=step_down_id, child=child)
-    form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.step_down_decide(step_down=item, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            approved = form.cleaned_data["decision"] == "approved"
-            messages.success(
-                request,
-                "Step-down approved: the child is now with early help."
-                if approved
-                else "Step-down returned to the worker.",
-            )
-            return redirect("casework:child", child_id=child.pk)
-    return render(
-        request,
-        "casework/closure/step_down.html",
-        {"child": child, "item": item, "approvals": approvals_for(item), "can_decide": True, "form": form},
-        status=200,
-    )
+    return _decide(
+        request, child, item, "casework/closure/step_down.html",
+        lambda **kw: services.step_down_decide(step_down=item, **kw),
+        "Step-down approved: the child is now with early help.",
+        "Step-down returned to the worker.",
+    )  # fmt: skip
 
 
 def closure_new(request, child_id: int):
@@ -92,40 +94,18 @@ def closure_new(request, child_id: int):
 def closure(request, child_id: int, closure_id: int):
     child = child_for_reading(request, child_id, "Closure")
     item = get_object_or_404(ClosureRequest.objects.select_related("requested_by"), pk=closure_id, child=child)
-    can_decide = item.status == WorkStatus.SUBMITTED and can_approve_for_child(request.user, child)
-    return render(
-        request,
-        "casework/closure/closure.html",
-        {
-            "child": child,
-            "item": item,
-            "approvals": approvals_for(item),
-            "can_decide": can_decide,
-            "form": DecisionForm(),
-        },
-    )
+    return _detail(request, child, item, "casework/closure/closure.html")
 
 
 def closure_decide(request, child_id: int, closure_id: int):
     child = child_for_approval(request, child_id, "Decide closure")
     item = get_object_or_404(ClosureRequest, pk=closure_id, child=child)
-    form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.closure_decide(request=item, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            approved = form.cleaned_data["decision"] == "approved"
-            messages.success(
-                request, "Closure approved: the episode is closed." if approved else "Closure returned to the worker."
-            )
-            return redirect("casework:child", child_id=child.pk)
-    return render(
-        request,
-        "casework/closure/closure.html",
-        {"child": child, "item": item, "approvals": approvals_for(item), "can_decide": True, "form": form},
-    )
+    return _decide(
+        request, child, item, "casework/closure/closure.html",
+        lambda **kw: services.closure_decide(request=item, **kw),
+        "Closure approved: the episode is closed.",
+        "Closure returned to the worker.",
+    )  # fmt: skip
 
 
 urlpatterns = [
