@@ -888,54 +888,39 @@ def r8868(c: Child, x: Context):
 # ---------------------------------------------------------------------------------------------
 # Dates within an episode compared with its referral date
 # ---------------------------------------------------------------------------------------------
-@rule("1103", "The assessment start date cannot be before the referral date", needs="assessments")
-def r1103(c: Child, x: Context):
+def _before_referral(items, element: str, date_attr: str):
+    """Items whose date (`date_attr`, written as `element`) is before their episode's referral."""
     hits = [
-        (a.at("AssessmentActualStartDate"), {**_v(a, "AssessmentActualStartDate"), **_v(a.ep, "CINreferralDate")})
-        for a in c.assessments
-        if a.start and a.ep.referral and a.start < a.ep.referral
+        (i.at(element), {**_v(i, element), **_v(i.ep, "CINreferralDate")})
+        for i in items
+        if getattr(i, date_attr) and i.ep.referral and getattr(i, date_attr) < i.ep.referral
     ]
     return hits or None
+
+
+@rule("1103", "The assessment start date cannot be before the referral date", needs="assessments")
+def r1103(c: Child, x: Context):
+    return _before_referral(c.assessments, "AssessmentActualStartDate", "start")
 
 
 @rule("1104", "The date of the initial child protection conference cannot be before the referral date", needs="s47s")
 def r1104(c: Child, x: Context):
-    hits = [
-        (s.at("DateOfInitialCPC"), {**_v(s, "DateOfInitialCPC"), **_v(s.ep, "CINreferralDate")})
-        for s in c.s47s
-        if s.icpc and s.ep.referral and s.icpc < s.ep.referral
-    ]
-    return hits or None
+    return _before_referral(c.s47s, "DateOfInitialCPC", "icpc")
 
 
 @rule("1105", "The child protection plan start date cannot be before the referral date", needs="cpps")
 def r1105(c: Child, x: Context):
-    hits = [
-        (p.at("CPPstartDate"), {**_v(p, "CPPstartDate"), **_v(p.ep, "CINreferralDate")})
-        for p in c.cpps
-        if p.start and p.ep.referral and p.start < p.ep.referral
-    ]
-    return hits or None
+    return _before_referral(c.cpps, "CPPstartDate", "start")
 
 
 @rule("2889", "The S47 start date cannot be before the referral date.", needs="s47s")
 def r2889(c: Child, x: Context):
-    hits = [
-        (s.at("S47ActualStartDate"), {**_v(s, "S47ActualStartDate"), **_v(s.ep, "CINreferralDate")})
-        for s in c.s47s
-        if s.start and s.ep.referral and s.start < s.ep.referral
-    ]
-    return hits or None
+    return _before_referral(c.s47s, "S47ActualStartDate", "start")
 
 
 @rule("4015", "The CIN Plan start date cannot be before the referral date", needs="plans")
 def r4015(c: Child, x: Context):
-    hits = [
-        (p.at("CINPlanStartDate"), {**_v(p, "CINPlanStartDate"), **_v(p.ep, "CINreferralDate")})
-        for p in c.plans
-        if p.start and p.ep.referral and p.start < p.ep.referral
-    ]
-    return hits or None
+    return _before_referral(c.plans, "CINPlanStartDate", "start")
 
 
 @rule(
