@@ -359,61 +359,47 @@ def plan_action_new(request, child_id: int, plan_id: int, section_id: int):
     )
 
 
-def plan_outcome_remove(request, child_id: int, plan_id: int, section_id: int, outcome_id: int):
-    page = "Remove an outcome from a CIN plan"
+def _remove(request, child_id, plan_id, section_id, *, model, object_id, page, kind, text_of, remove):
+    """Confirm, then remove a draft outcome or action from one child's section of a plan."""
     child = child_for_change(request, child_id, page)
     item = _plan_for(child, plan_id)
     section = _section_for(request, child, item, section_id, page)
-    outcome = get_object_or_404(PlanOutcome, pk=outcome_id, section=section)
+    obj = get_object_or_404(model, pk=object_id, section=section)
     if request.method != "POST" and item.status not in EDITABLE:
         messages.info(request, NOT_EDITABLE_MESSAGE)
         return redirect(_section_url(child, item, section))
     form = forms.Form(_data(request))
     if request.method == "POST":
         try:
-            services.plan_outcome_remove(outcome=outcome)
+            remove(obj)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Outcome removed from {section.child.person.first_name}'s section.")
+            messages.success(
+                request, f"{kind.capitalize()} removed from {section.child.person.first_name}'s section."
+            )
             return redirect(_section_url(child, item, section))
     return render(
         request,
         "casework/plans/remove_confirm.html",
-        {
-            "child": child,
-            "plan": item,
-            "section": section,
-            "form": form,
-            "kind": "outcome",
-            "text": outcome.description,
-        },
+        {"child": child, "plan": item, "section": section, "form": form, "kind": kind, "text": text_of(obj)},
     )
+
+
+def plan_outcome_remove(request, child_id: int, plan_id: int, section_id: int, outcome_id: int):
+    return _remove(
+        request, child_id, plan_id, section_id,
+        model=PlanOutcome, object_id=outcome_id, page="Remove an outcome from a CIN plan", kind="outcome",
+        text_of=lambda o: o.description, remove=lambda o: services.plan_outcome_remove(outcome=o),
+    )  # fmt: skip
 
 
 def plan_action_remove(request, child_id: int, plan_id: int, section_id: int, action_id: int):
-    page = "Remove an action from a CIN plan"
-    child = child_for_change(request, child_id, page)
-    item = _plan_for(child, plan_id)
-    section = _section_for(request, child, item, section_id, page)
-    action = get_object_or_404(PlanAction, pk=action_id, section=section)
-    if request.method != "POST" and item.status not in EDITABLE:
-        messages.info(request, NOT_EDITABLE_MESSAGE)
-        return redirect(_section_url(child, item, section))
-    form = forms.Form(_data(request))
-    if request.method == "POST":
-        try:
-            services.plan_action_remove(action=action)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"Action removed from {section.child.person.first_name}'s section.")
-            return redirect(_section_url(child, item, section))
-    return render(
-        request,
-        "casework/plans/remove_confirm.html",
-        {"child": child, "plan": item, "section": section, "form": form, "kind": "action", "text": action.what},
-    )
+    return _remove(
+        request, child_id, plan_id, section_id,
+        model=PlanAction, object_id=action_id, page="Remove an action from a CIN plan", kind="action",
+        text_of=lambda a: a.what, remove=lambda a: services.plan_action_remove(action=a),
+    )  # fmt: skip
 
 
 def plan_action_complete(request, child_id: int, plan_id: int, section_id: int, action_id: int):
