@@ -10,5 +10,13 @@ urlpatterns = [
     path("", include("lantern.casework.urls")),
     path("", include("lantern.access.urls")),
     path("", include("lantern.workforce.urls")),
+    path("", include("lantern.recording.urls")),
+    path("", include("lantern.caseloads.urls")),
+    path("", include("lantern.oversight.urls")),
+    path("", include("lantern.supervision.urls")),
+    path("", include("lantern.family.urls")),
+    path("", include("lantern.chronology.urls")),
+    path("", include("lantern.insight.urls")),
+    path("", include("lantern.audits.urls")),
     path("returns/", include("lantern.returns.urls")),
 ]

@@ -118,7 +118,9 @@ class NewChildContactForm(ContactForm):
         label="Expected date of birth", required=False, help_text="Only for an unborn child"
     )
     sex = forms.ChoiceField(
-        label="Sex", choices=codes.Sex.choices, widget=forms.RadioSelect,
+        label="Sex",
+        choices=codes.Sex.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select the child's sex"},
     )
     ethnicity = forms.ChoiceField(
@@ -135,8 +137,19 @@ class NewChildContactForm(ContactForm):
     )
 
     field_order = [
-        "first_name", "last_name", "date_of_birth", "expected_date_of_birth", "sex", "ethnicity", "team",
-        "received_date", "received_time", "source", "method", "contact_name", "concern",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "expected_date_of_birth",
+        "sex",
+        "ethnicity",
+        "team",
+        "received_date",
+        "received_time",
+        "source",
+        "method",
+        "contact_name",
+        "concern",
     ]
 
     def __init__(self, *args, teams=None, **kwargs):

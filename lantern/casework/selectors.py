@@ -8,9 +8,11 @@ from datetime import date
 from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils import timezone
 
 from lantern.access.selectors import visible_children
 from lantern.casework.models import ChildProtectionPlan, ChildStatus, CINEpisode, EarlyHelpEpisode
+from lantern.core import hooks
 from lantern.core.identifiers import normalise_nhs_number, normalise_upn
 from lantern.people.models import Child
 from lantern.workforce.models import Allocation, AllocationRole, Role, Worker
@@ -142,8 +144,9 @@ def pathway_for(child: Child) -> dict:
         "pending_step_downs": list(StepDown.objects.filter(child=child, status=WorkStatus.SUBMITTED)),
         "pending_closures": list(ClosureRequest.objects.filter(child=child, status=WorkStatus.SUBMITTED)),
         "open_transfers": list(
-            Transfer.objects.filter(child=child, status__in=[TransferStatus.PENDING, TransferStatus.DISPUTED])
-            .select_related("to_team")
+            Transfer.objects.filter(
+                child=child, status__in=[TransferStatus.PENDING, TransferStatus.DISPUTED]
+            ).select_related("to_team")
         ),
     }
 
@@ -306,5 +309,7 @@ def work_items(user: Worker, *, team: bool = False) -> list[WorkItem]:
                 True,
             )
         )
+    # Work from later apps (visits due, oversight due, alerts ...): see lantern/core/hooks.py.
+    items.extend(hooks.collect("work_items", user=user, child_ids=children, team=team, today=timezone.localdate()))
     items.sort(key=lambda i: (i.due is None, i.due or date.max, i.child_name))
     return items

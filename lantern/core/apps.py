@@ -5,3 +5,10 @@ class CoreConfig(AppConfig):
     name = "lantern.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        # Each app may declare council settings (`local_settings.py`) and contribute to pages
+        # owned by apps to its left (`hooks.py`); see lantern/core/hooks.py.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("local_settings", "hooks")

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from lantern.access.selectors import RETURN_ROLES, can_run_return
+from lantern.core import hooks
 from lantern.workforce.models import AUTHORITY_WIDE_ROLES, CASE_HOLDING_ROLES, Role
 
 
@@ -23,6 +24,7 @@ def navigation(request):
         items.append(("Transfers", reverse("casework:transfers")))
     if user.role in CASE_HOLDING_ROLES or user.role in (Role.SERVICE_MANAGER, Role.SENIOR_LEADER):
         items.append(("Front door", reverse("casework:front_door")))
+    items.extend((link.text, link.href) for link in hooks.collect_sorted("nav_items", request=request, user=user))
     items.append(("Find a child", reverse("casework:search")))
     if any(can_run_return(user, kind) for kind in RETURN_ROLES):
         items.append(("Returns", reverse("returns:index")))

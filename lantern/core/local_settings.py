@@ -45,6 +45,16 @@ DEFINITIONS: dict[str, SettingDefinition] = {
 _CACHE_SECONDS = 30
 
 
+def define(*definitions: SettingDefinition) -> None:
+    """Add an app's settings to the registry. Call it at import time from the app's
+    `local_settings.py`, which `CoreConfig.ready` imports for every app that has one."""
+    for definition in definitions:
+        existing = DEFINITIONS.get(definition.key)
+        if existing is not None and existing != definition:
+            raise ValueError(f"Setting {definition.key!r} defined twice, differently")
+        DEFINITIONS[definition.key] = definition
+
+
 def get_setting(key: str):
     definition = DEFINITIONS[key]
     cache_key = f"local-setting:{key}"

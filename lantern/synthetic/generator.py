@@ -34,6 +34,7 @@ the rows above.
 from __future__ import annotations
 
 import bisect
+import importlib
 import math
 import random
 import sys
@@ -2282,9 +2283,16 @@ class Writer:
             Person,
             "people",
             people,
-            lambda pp: Person(first_name=pp.first, last_name=pp.last, date_of_birth=pp.dob,
-                              expected_date_of_birth=pp.edd, sex=pp.sex, ethnicity=pp.eth, first_language=pp.lang,
-                              phone=pp.phone),  # fmt: skip
+            lambda pp: Person(
+                first_name=pp.first,
+                last_name=pp.last,
+                date_of_birth=pp.dob,
+                expected_date_of_birth=pp.edd,
+                sex=pp.sex,
+                ethnicity=pp.eth,
+                first_language=pp.lang,
+                phone=pp.phone,
+            ),  # fmt: skip
             set_pk,
         )
         kids = [k for f in families for k in f.kids]
@@ -2393,6 +2401,25 @@ class Writer:
 # ---------------------------------------------------------------------------
 
 
+def _extra_seeders() -> list[tuple[str, Any]]:
+    """`lantern/synthetic/seed_<app>.py` modules, each with
+    `seed(*, rng, as_of, show, stream) -> dict[str, int]` (counts of rows written), run in
+    app order after the authority's core records are written."""
+    from django.apps import apps
+
+    found = []
+    for config in apps.get_app_configs():
+        name = config.label
+        try:
+            module = importlib.import_module(f"lantern.synthetic.seed_{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"lantern.synthetic.seed_{name}":
+                raise
+            continue
+        found.append((name, module.seed))
+    return found
+
+
 def plan_authority(*, size: str, seed: int, as_of: date, taken_usernames: Iterable[str] = ()) -> Planner:
     """Plan (without writing) a synthetic authority; useful for statistics and tuning."""
     spec = SIZES[size]
@@ -2424,8 +2451,12 @@ def seed_authority(
         planner.plan(progress=show, stream=stream)
         writer = Writer(planner, show, stream)
         writer.write()
+        counts = dict(writer.counts)
+        for name, seeder in _extra_seeders():
+            # Each later app's records (visits, notes, oversight ...) are written from what the
+            # planner wrote, reading it back set-based; each gets its own reproducible stream.
+            counts.update(seeder(rng=random.Random(f"{seed}:{name}"), as_of=as_of, show=show, stream=stream))
     stats = planner.statistics()
-    counts = dict(writer.counts)
     logins = []
     for username, _role, _where in DEMO_ACCOUNTS:
         w = planner.named[username]

@@ -410,38 +410,60 @@ CLOSURE_SUMMARY = {
 }
 APPROVAL_TEXT = {
     "assessment": (
-        ("The child's lived experience comes through clearly and the family's views are recorded.",
-         "The analysis follows from the evidence and the outcome is proportionate to the needs found."),
-        ("Good use of the child's own words; worries and strengths are balanced.",
-         "Needs and risks are evidenced, and the recommended next step is the right one."),
-        ("Thorough and timely; the safety scale is explained.",
-         "The assessment meets the practice standard; I agree with the outcome."),
+        (
+            "The child's lived experience comes through clearly and the family's views are recorded.",
+            "The analysis follows from the evidence and the outcome is proportionate to the needs found.",
+        ),
+        (
+            "Good use of the child's own words; worries and strengths are balanced.",
+            "Needs and risks are evidenced, and the recommended next step is the right one.",
+        ),
+        (
+            "Thorough and timely; the safety scale is explained.",
+            "The assessment meets the practice standard; I agree with the outcome.",
+        ),
     ),
     "assessment_returned": (
-        ("Please add {name}'s own views and how the father was involved.",
-         "The assessment cannot be signed off without the child's voice and both parents' views."),
-        ("The analysis does not yet explain why the outcome follows; please strengthen it.",
-         "The outcome must follow from the evidence in the analysis."),
+        (
+            "Please add {name}'s own views and how the father was involved.",
+            "The assessment cannot be signed off without the child's voice and both parents' views.",
+        ),
+        (
+            "The analysis does not yet explain why the outcome follows; please strengthen it.",
+            "The outcome must follow from the evidence in the analysis.",
+        ),
     ),
     "cin_plan": (
-        ("Outcomes are specific and measurable; partners' actions have owners and dates.",
-         "The plan meets the needs found at assessment and has a clear contingency."),
-        ("{name}'s own needs and views are clear in the plan.",
-         "Each outcome has a measure and a target date; approve."),
+        (
+            "Outcomes are specific and measurable; partners' actions have owners and dates.",
+            "The plan meets the needs found at assessment and has a clear contingency.",
+        ),
+        (
+            "{name}'s own needs and views are clear in the plan.",
+            "Each outcome has a measure and a target date; approve.",
+        ),
     ),
     "cin_plan_returned": (
-        ("The outcomes are not measurable yet; add how we will know.",
-         "A plan needs outcomes with measures and dates before it can be approved."),
+        (
+            "The outcomes are not measurable yet; add how we will know.",
+            "A plan needs outcomes with measures and dates before it can be approved.",
+        ),
     ),
     "step_down": (
-        ("Checklist complete: the family agrees and early help has accepted.",
-         "Needs can now be met at early help level; the step-down is safe."),
+        (
+            "Checklist complete: the family agrees and early help has accepted.",
+            "Needs can now be met at early help level; the step-down is safe.",
+        ),
     ),
     "closure": (
-        ("Closing summary is clear and the family and partners have been told.",
-         "The reason for closure is evidenced; I agree the episode can close."),
-        ("Closure agreed; school and health will keep supporting.",
-         "No further role for children's social care; risks are low."),
+        (
+            "Closing summary is clear and the family and partners have been told.",
+            "The reason for closure is evidenced; I agree the episode can close.",
+        ),
+        (
+            "Closure agreed; school and health will keep supporting.",
+            "No further role for children's social care; risks are low.",
+        ),
     ),
 }
 TRANSFER_TEXT = (
@@ -842,7 +864,8 @@ class Pathway:
             "assessments_within_45_working_days_pct": round(100 * in_time / max(len(approved), 1), 1),
             "section47s": len(self.strategies),
             "icpc_within_15_working_days_pct": round(
-                100 * sum(1 for s in held if s.icpc <= s.target) / max(len(held), 1), 1  # type: ignore[operator]
+                100 * sum(1 for s in held if s.icpc <= s.target) / max(len(held), 1),
+                1,  # type: ignore[operator]
             ),
             "cin_plans": len(self.plans),
             "cin_plans_current": len(current),
@@ -1215,7 +1238,7 @@ class Pathway:
             return
         waiting = start > as_of or fep.tag == "plan_submitted"
         if waiting:
-            ready = (fep.cp[1] if after_cp and fep.cp else authorised)  # type: ignore[index]
+            ready = fep.cp[1] if after_cp and fep.cp else authorised  # type: ignore[index]
             if ready is None or ready > as_of:
                 return
             members = [(kid, kep) for kid, kep in members if kep.close is None]
@@ -1602,8 +1625,10 @@ class Pathway:
                 if status == "disputed":
                     t.responded_by = to.manager
                     t.responded_at = self.at(wd.sub(as_of, 1))
-                    t.response = ("Not accepted yet: the assessment does not show why a locality plan is needed; "
-                                  "please complete the chronology and discuss at the transfer meeting.")
+                    t.response = (
+                        "Not accepted yet: the assessment does not show why a locality plan is needed; "
+                        "please complete the chronology and discuss at the transfer meeting."
+                    )
                 self.transfers.append(t)
                 return
 

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 
 from lantern.access.selectors import visible_children
+from lantern.core import hooks
 from lantern.core.paging import paginate
 from lantern.workforce import selectors
 from lantern.workforce.models import Team
@@ -25,5 +26,12 @@ def team(request, team_id: int):
     return render(
         request,
         "workforce/team.html",
-        {"team": team, "workers": workers, "page_obj": unallocated, "query_string": query},
+        {
+            "team": team,
+            "workers": workers,
+            "page_obj": unallocated,
+            "query_string": query,
+            # Dashboards and reports from later apps (caseloads, oversight ...): lantern/core/hooks.py
+            "team_links": hooks.collect_sorted("team_links", request=request, team=team),
+        },
     )

@@ -400,8 +400,9 @@ def test_history_extract_shows_a_previous_episode_with_its_closure_reason(client
         closure_reason="RC7",
     )
     f.open_cp_plan(child, child.cin_episodes.get(closure_date__isnull=True), start=date(2026, 1, 6))
-    EarlyHelpEpisode.objects.create(child=child, start_date=date(2023, 5, 1), end_date=date(2023, 11, 1),
-                                    end_reason="Outcomes met")
+    EarlyHelpEpisode.objects.create(
+        child=child, start_date=date(2023, 5, 1), end_date=date(2023, 11, 1), end_reason="Outcomes met"
+    )
     assessment = _start(world)
     client.force_login(world.users["sw_north"])
     body = client.get(_url("assessment", world, assessment)).content.decode()
@@ -418,8 +419,7 @@ def test_history_counts_workers_and_flags_many_changes(client, world):
     lead = child.allocations.get()
     lead.end_date, lead.end_reason = date(2026, 2, 1), AllocationReason.WORKER_LEFT
     lead.save()
-    f.allocate(child, team=world.north, worker=world.users["sw_north_2"], start=date(2026, 2, 1),
-               end=date(2026, 3, 1))
+    f.allocate(child, team=world.north, worker=world.users["sw_north_2"], start=date(2026, 2, 1), end=date(2026, 3, 1))
     f.allocate(child, team=world.north, worker=world.users["sw_north"], start=date(2026, 3, 1))
     f.allocate(child, team=world.north, worker=world.users["fsw_north"], role="co_worker", start=date(2026, 3, 1))
     assessment = _start(world)
@@ -431,8 +431,13 @@ def test_history_counts_workers_and_flags_many_changes(client, world):
 def test_saving_a_draft_keeps_the_sections(client, world):
     assessment = _start(world)
     client.force_login(world.users["sw_north"])
-    data = {"lived_experience": "Typed in the browser", "worries": "Worry", "safety_scale": "3",
-            "factors": ["16A", "3B"], "outcome": ""}
+    data = {
+        "lived_experience": "Typed in the browser",
+        "worries": "Worry",
+        "safety_scale": "3",
+        "factors": ["16A", "3B"],
+        "outcome": "",
+    }
     response = client.post(_url("assessment", world, assessment), data)
     assert response.status_code == 302
     assessment.refresh_from_db()
@@ -460,8 +465,14 @@ def test_submitting_with_missing_sections_lists_them_by_the_field_and_keeps_the_
     body = response.content.decode()
     assert response.status_code == 200
     for field in (
-        "strengths", "analysis", "family_views", "identity_diversity", "family_involvement",
-        "safety_scale", "factors", "outcome",
+        "strengths",
+        "analysis",
+        "family_views",
+        "identity_diversity",
+        "family_involvement",
+        "safety_scale",
+        "factors",
+        "outcome",
     ):
         assert links_to(body, field), field
     assert not links_to(body, "lived_experience")
@@ -543,8 +554,12 @@ def test_assessment_page_queries_do_not_grow_with_the_history(client, world, dja
         client.get(url)
     for year in range(2015, 2023):
         CINEpisode.objects.create(
-            child=child, referral_date=date(year, 1, 10), referral_source="2A", primary_need="N1",
-            closure_date=date(year, 6, 1), closure_reason="RC7",
+            child=child,
+            referral_date=date(year, 1, 10),
+            referral_source="2A",
+            primary_need="N1",
+            closure_date=date(year, 6, 1),
+            closure_reason="RC7",
         )
         EarlyHelpEpisode.objects.create(child=child, start_date=date(year, 7, 1), end_date=date(year, 12, 1))
     f.open_cp_plan(child, child.cin_episodes.get(closure_date__isnull=True), start=date(2026, 1, 6))
@@ -627,8 +642,12 @@ def test_manager_approves_and_the_decision_shows_on_the_assessment(client, world
     client.force_login(world.users["tm_north"])
     response = client.post(
         _url("assessment_decide", world, assessment),
-        {"decision": "approved", "comment": "Clear and child-focused.", "rationale": "Analysis is sound.",
-         "quality_grade": "requires_improvement"},
+        {
+            "decision": "approved",
+            "comment": "Clear and child-focused.",
+            "rationale": "Analysis is sound.",
+            "quality_grade": "requires_improvement",
+        },
     )
     assert response.status_code == 302
     assessment.refresh_from_db()

@@ -156,8 +156,13 @@ def test_contact_in_the_future_is_refused(world):
     child = north_child(world)
     with pytest.raises(ValidationError) as e:
         services.contact_record(
-            child=child, received_at=timezone.now() + timezone.timedelta(hours=2), source="2A", method="phone",
-            contact_name="School", concern="Worried", recorded_by=world.users["sw_north"],
+            child=child,
+            received_at=timezone.now() + timezone.timedelta(hours=2),
+            source="2A",
+            method="phone",
+            contact_name="School",
+            concern="Worried",
+            recorded_by=world.users["sw_north"],
         )
     assert "received_at" in e.value.message_dict
     assert not Contact.objects.filter(child=child).exists()
@@ -167,8 +172,13 @@ def test_contact_needs_a_concern_and_census_source_and_method(world):
     child = north_child(world)
     with pytest.raises(ValidationError) as e:
         services.contact_record(
-            child=child, received_at=at(2026, 11, 20), source="ZZ", method="pigeon",
-            contact_name="", concern="   ", recorded_by=world.users["sw_north"],
+            child=child,
+            received_at=at(2026, 11, 20),
+            source="ZZ",
+            method="pigeon",
+            contact_name="",
+            concern="   ",
+            recorded_by=world.users["sw_north"],
         )
     assert set(e.value.message_dict) == {"source", "method", "concern"}
     assert not Contact.objects.filter(child=child).exists()
@@ -177,8 +187,13 @@ def test_contact_needs_a_concern_and_census_source_and_method(world):
 def test_contact_recorded(world):
     child = north_child(world)
     contact = services.contact_record(
-        child=child, received_at=at(2026, 11, 20, 9, 15), source="6", method="email",
-        contact_name="PC Jones", concern="Domestic incident", recorded_by=world.users["sw_north"],
+        child=child,
+        received_at=at(2026, 11, 20, 9, 15),
+        source="6",
+        method="email",
+        contact_name="PC Jones",
+        concern="Domestic incident",
+        recorded_by=world.users["sw_north"],
     )
     assert (contact.child, contact.source, contact.recorded_by) == (child, "6", world.users["sw_north"])
 
@@ -187,7 +202,10 @@ def test_decision_without_reason_is_refused_and_nothing_saved(world):
     contact = contact_for(north_child(world))
     with pytest.raises(ValidationError) as e:
         services.contact_decide(
-            contact=contact, level=level("universal"), route=DecisionRoute.NFA, reason="  ",
+            contact=contact,
+            level=level("universal"),
+            route=DecisionRoute.NFA,
+            reason="  ",
             decided_by=world.users["sw_north"],
         )
     assert "reason" in e.value.message_dict
@@ -199,8 +217,12 @@ def test_referral_without_primary_need_is_refused_and_nothing_saved(world):
     contact = contact_for(child)
     with pytest.raises(ValidationError) as e:
         services.contact_decide(
-            contact=contact, level=level(), route=DecisionRoute.REFERRAL, reason="Needs an assessment",
-            decided_by=world.users["sw_north"], team=world.north,
+            contact=contact,
+            level=level(),
+            route=DecisionRoute.REFERRAL,
+            reason="Needs an assessment",
+            decided_by=world.users["sw_north"],
+            team=world.north,
         )
     assert "primary_need" in e.value.message_dict
     assert not ContactDecision.objects.exists()
@@ -221,8 +243,13 @@ def test_referral_starts_an_episode_and_gives_the_team_an_allocation(world):
     child = f.make_child()  # not held by any team yet
     contact = contact_for(child, received=at(2026, 11, 20, 15, 0), source="3A")
     decision = services.contact_decide(
-        contact=contact, level=level(), route=DecisionRoute.REFERRAL, reason="Needs an assessment",
-        decided_by=world.users["tm_north"], primary_need="N1", team=world.south,
+        contact=contact,
+        level=level(),
+        route=DecisionRoute.REFERRAL,
+        reason="Needs an assessment",
+        decided_by=world.users["tm_north"],
+        primary_need="N1",
+        team=world.south,
     )
     episode = CINEpisode.objects.get(child=child)
     assert (episode.referral_date, episode.referral_source, episode.primary_need) == (date(2026, 11, 20), "3A", "N1")
@@ -235,8 +262,12 @@ def test_referral_starts_an_episode_and_gives_the_team_an_allocation(world):
 def test_referral_team_defaults_to_the_deciders_team(world):
     child = f.make_child()
     services.contact_decide(
-        contact=contact_for(child), level=level(), route=DecisionRoute.STRATEGY, reason="Significant harm",
-        decided_by=world.users["sw_north"], primary_need="N1",
+        contact=contact_for(child),
+        level=level(),
+        route=DecisionRoute.STRATEGY,
+        reason="Significant harm",
+        decided_by=world.users["sw_north"],
+        primary_need="N1",
     )
     assert CINEpisode.objects.get(child=child).team == world.north
     assert Allocation.objects.get(child=child, end_date__isnull=True).team == world.north
@@ -246,13 +277,28 @@ def test_referral_takes_the_child_over_from_the_front_door_hold(world):
     front_door = f.make_team("Front door", service=world.north.service, type=TeamType.FRONT_DOOR)
     fd_worker = f.make_worker(role=Role.SOCIAL_WORKER, team=front_door)
     contact = services.contact_record_for_new_child(
-        first_name="Nia", last_name="Ford", date_of_birth=date(2019, 5, 1), expected_date_of_birth=None,
-        sex="F", ethnicity="WBRI", team=front_door, received_at=at(2026, 11, 20), source="2A", method="phone",
-        contact_name="School", concern="Worried", recorded_by=fd_worker,
+        first_name="Nia",
+        last_name="Ford",
+        date_of_birth=date(2019, 5, 1),
+        expected_date_of_birth=None,
+        sex="F",
+        ethnicity="WBRI",
+        team=front_door,
+        received_at=at(2026, 11, 20),
+        source="2A",
+        method="phone",
+        contact_name="School",
+        concern="Worried",
+        recorded_by=fd_worker,
     )
     services.contact_decide(
-        contact=contact, level=level(), route=DecisionRoute.REFERRAL, reason="Assessment needed",
-        decided_by=fd_worker, primary_need="N4", team=world.north,
+        contact=contact,
+        level=level(),
+        route=DecisionRoute.REFERRAL,
+        reason="Assessment needed",
+        decided_by=fd_worker,
+        primary_need="N4",
+        team=world.north,
     )
     allocations = Allocation.objects.filter(child=contact.child).order_by("pk")
     hold, lead = list(allocations)
@@ -268,8 +314,13 @@ def test_a_rereferral_decision_keeps_the_previous_episode(world):
         child, referral_date=date(2026, 3, 2), closure_date=date(2026, 6, 30), closed_by=world.users["tm_north"]
     )
     decision = services.contact_decide(
-        contact=contact_for(child), level=level(), route=DecisionRoute.REFERRAL, reason="Back again",
-        decided_by=world.users["sw_north"], primary_need="N1", team=world.north,
+        contact=contact_for(child),
+        level=level(),
+        route=DecisionRoute.REFERRAL,
+        reason="Back again",
+        decided_by=world.users["sw_north"],
+        primary_need="N1",
+        team=world.north,
     )
     assert decision.previous_episode == previous
 
@@ -279,8 +330,13 @@ def test_a_second_open_episode_is_refused_and_nothing_saved(world):
     contact = contact_for(child)
     with pytest.raises(ValidationError) as e:
         services.contact_decide(
-            contact=contact, level=level(), route=DecisionRoute.REFERRAL, reason="More worries",
-            decided_by=world.users["sw_north"], primary_need="N1", team=world.north,
+            contact=contact,
+            level=level(),
+            route=DecisionRoute.REFERRAL,
+            reason="More worries",
+            decided_by=world.users["sw_north"],
+            primary_need="N1",
+            team=world.north,
         )
     assert "already has an open child in need episode" in " ".join(e.value.messages)
     assert not ContactDecision.objects.exists()
@@ -291,8 +347,12 @@ def test_early_help_route_opens_an_early_help_episode(world):
     eh = early_help_team(world)
     child = f.make_child()
     services.contact_decide(
-        contact=contact_for(child), level=level("early_help"), route=DecisionRoute.EARLY_HELP,
-        reason="Family agree to early help", decided_by=world.users["sw_north"], team=eh,
+        contact=contact_for(child),
+        level=level("early_help"),
+        route=DecisionRoute.EARLY_HELP,
+        reason="Family agree to early help",
+        decided_by=world.users["sw_north"],
+        team=eh,
     )
     episode = EarlyHelpEpisode.objects.get(child=child)
     assert episode.team == eh and episode.end_date is None and episode.start_date == timezone.localdate()
@@ -305,8 +365,12 @@ def test_early_help_route_continues_an_open_early_help_episode(world):
     child = f.make_child()
     f.open_early_help(child, team=eh)
     services.contact_decide(
-        contact=contact_for(child), level=level("early_help"), route=DecisionRoute.EARLY_HELP,
-        reason="Continue", decided_by=world.users["sw_north"], team=eh,
+        contact=contact_for(child),
+        level=level("early_help"),
+        route=DecisionRoute.EARLY_HELP,
+        reason="Continue",
+        decided_by=world.users["sw_north"],
+        team=eh,
     )
     assert EarlyHelpEpisode.objects.filter(child=child).count() == 1
 
@@ -315,15 +379,22 @@ def test_early_help_route_needs_a_team_and_refuses_a_child_in_need(world):
     eh = early_help_team(world)
     with pytest.raises(ValidationError) as e:
         services.contact_decide(
-            contact=contact_for(f.make_child()), level=level("early_help"), route=DecisionRoute.EARLY_HELP,
-            reason="x", decided_by=world.users["sw_north"],
+            contact=contact_for(f.make_child()),
+            level=level("early_help"),
+            route=DecisionRoute.EARLY_HELP,
+            reason="x",
+            decided_by=world.users["sw_north"],
         )
     assert "team" in e.value.message_dict
     # A child open to CIN goes to early help through a step-down (checklist and approval), not the front door.
     with pytest.raises(ValidationError) as e:
         services.contact_decide(
-            contact=contact_for(world.children["own"]), level=level("early_help"), route=DecisionRoute.EARLY_HELP,
-            reason="x", decided_by=world.users["sw_north"], team=eh,
+            contact=contact_for(world.children["own"]),
+            level=level("early_help"),
+            route=DecisionRoute.EARLY_HELP,
+            reason="x",
+            decided_by=world.users["sw_north"],
+            team=eh,
         )
     assert "step-down" in " ".join(e.value.messages)
     assert not ContactDecision.objects.exists() and not EarlyHelpEpisode.objects.exists()
@@ -332,7 +403,10 @@ def test_early_help_route_needs_a_team_and_refuses_a_child_in_need(world):
 def test_a_contact_is_decided_once(world):
     contact = contact_for(north_child(world))
     services.contact_decide(
-        contact=contact, level=level("universal"), route=DecisionRoute.NFA, reason="Universal services",
+        contact=contact,
+        level=level("universal"),
+        route=DecisionRoute.NFA,
+        reason="Universal services",
         decided_by=world.users["sw_north"],
     )
     with pytest.raises(ValidationError):
@@ -347,15 +421,25 @@ def test_child_create_generates_the_next_la_child_id(world):
     f.make_child(la_child_id="LC99")  # not the generated shape: ignored
     f.make_child(la_child_id="LCX0000099")
     child = child_create(
-        first_name=" Ada ", last_name="Lovelace", date_of_birth=date(2017, 1, 1), expected_date_of_birth=None,
-        sex="F", ethnicity="WBRI", created_by=world.users["sw_north"],
+        first_name=" Ada ",
+        last_name="Lovelace",
+        date_of_birth=date(2017, 1, 1),
+        expected_date_of_birth=None,
+        sex="F",
+        ethnicity="WBRI",
+        created_by=world.users["sw_north"],
     )
     assert child.la_child_id == "LC0000042"
     assert child.person.first_name == "Ada"
     assert child.history.first().history_user == world.users["sw_north"]
     second = child_create(
-        first_name="Unborn", last_name="Baby", date_of_birth=None, expected_date_of_birth=date(2027, 3, 1),
-        sex="U", ethnicity="NOBT", created_by=world.users["sw_north"],
+        first_name="Unborn",
+        last_name="Baby",
+        date_of_birth=None,
+        expected_date_of_birth=date(2027, 3, 1),
+        sex="U",
+        ethnicity="NOBT",
+        created_by=world.users["sw_north"],
     )
     assert second.la_child_id == "LC0000043" and second.person.is_unborn
 
@@ -363,14 +447,24 @@ def test_child_create_generates_the_next_la_child_id(world):
 def test_child_create_checks_names_and_birth_dates(world):
     with pytest.raises(ValidationError) as e:
         child_create(
-            first_name="", last_name=" ", date_of_birth=None, expected_date_of_birth=None, sex="F",
-            ethnicity="WBRI", created_by=world.users["sw_north"],
+            first_name="",
+            last_name=" ",
+            date_of_birth=None,
+            expected_date_of_birth=None,
+            sex="F",
+            ethnicity="WBRI",
+            created_by=world.users["sw_north"],
         )
     assert set(e.value.message_dict) == {"first_name", "last_name", "date_of_birth"}
     with pytest.raises(ValidationError) as e:
         child_create(
-            first_name="A", last_name="B", date_of_birth=None, expected_date_of_birth=date(2027, 3, 1), sex="F",
-            ethnicity="WBRI", created_by=world.users["sw_north"],
+            first_name="A",
+            last_name="B",
+            date_of_birth=None,
+            expected_date_of_birth=date(2027, 3, 1),
+            sex="F",
+            ethnicity="WBRI",
+            created_by=world.users["sw_north"],
         )
     assert set(e.value.message_dict) == {"sex"}
     assert not Child.objects.filter(la_child_id__startswith="LC").exists()
@@ -380,9 +474,19 @@ def test_new_child_contact_is_all_or_nothing(world):
     people = Person.objects.count()
     with pytest.raises(ValidationError):
         services.contact_record_for_new_child(
-            first_name="Nia", last_name="Ford", date_of_birth=date(2019, 5, 1), expected_date_of_birth=None,
-            sex="F", ethnicity="WBRI", team=world.north, received_at=timezone.now() + timezone.timedelta(days=1),
-            source="2A", method="phone", contact_name="School", concern="Worried", recorded_by=world.users["sw_north"],
+            first_name="Nia",
+            last_name="Ford",
+            date_of_birth=date(2019, 5, 1),
+            expected_date_of_birth=None,
+            sex="F",
+            ethnicity="WBRI",
+            team=world.north,
+            received_at=timezone.now() + timezone.timedelta(days=1),
+            source="2A",
+            method="phone",
+            contact_name="School",
+            concern="Worried",
+            recorded_by=world.users["sw_north"],
         )
     assert Person.objects.count() == people
     assert not Allocation.objects.filter(reason_detail="New child at the front door").exists()
@@ -418,8 +522,13 @@ NEW_CHILD_POST = {
 @pytest.mark.parametrize(
     ("role", "status"),
     [
-        ("sw_north", 200), ("fsw_north", 200), ("tm_north", 200), ("sm_cin", 200), ("leader", 200),
-        ("qa", 403), ("inspector", 403),
+        ("sw_north", 200),
+        ("fsw_north", 200),
+        ("tm_north", 200),
+        ("sm_cin", 200),
+        ("leader", 200),
+        ("qa", 403),
+        ("inspector", 403),
     ],
 )
 def test_who_may_record_a_contact(client, world, role, status):
@@ -512,8 +621,14 @@ def test_new_child_gets_a_generated_id_and_an_unallocated_team_hold(client, worl
 
 def test_new_child_errors_by_the_field_and_nothing_saved(client, world):
     client.force_login(world.users["sw_north"])
-    bad = {**NEW_CHILD_POST, "first_name": "", "date_of_birth_day": "", "date_of_birth_month": "",
-           "date_of_birth_year": "", "concern": ""}
+    bad = {
+        **NEW_CHILD_POST,
+        "first_name": "",
+        "date_of_birth_day": "",
+        "date_of_birth_month": "",
+        "date_of_birth_year": "",
+        "concern": "",
+    }
     people = Person.objects.count()
     response = client.post(reverse("casework:contact_new_child"), bad)
     body = response.content.decode()
@@ -526,9 +641,15 @@ def test_new_child_errors_by_the_field_and_nothing_saved(client, world):
 
 def test_unborn_new_child_must_have_unknown_sex(client, world):
     client.force_login(world.users["sw_north"])
-    post = {**NEW_CHILD_POST, "date_of_birth_day": "", "date_of_birth_month": "", "date_of_birth_year": "",
-            "expected_date_of_birth_day": "1", "expected_date_of_birth_month": "3",
-            "expected_date_of_birth_year": "2027"}
+    post = {
+        **NEW_CHILD_POST,
+        "date_of_birth_day": "",
+        "date_of_birth_month": "",
+        "date_of_birth_year": "",
+        "expected_date_of_birth_day": "1",
+        "expected_date_of_birth_month": "3",
+        "expected_date_of_birth_year": "2027",
+    }
     body = client.post(reverse("casework:contact_new_child"), post).content.decode()
     assert "Select &#x27;Unknown or unborn&#x27; for an unborn child" in body
     assert client.post(reverse("casework:contact_new_child"), {**post, "sex": "U"}).status_code == 302
@@ -559,7 +680,10 @@ def test_front_door_lists_undecided_contacts_oldest_first_with_due_tags(client, 
     upcoming = contact_for(own, received=at(2026, 11, 23, 8, 0))  # due 24 Nov
     decided = contact_for(team, received=at(2026, 11, 1, 9, 0))
     services.contact_decide(
-        contact=decided, level=level("universal"), route=DecisionRoute.NFA, reason="x",
+        contact=decided,
+        level=level("universal"),
+        route=DecisionRoute.NFA,
+        reason="x",
         decided_by=world.users["sw_north"],
     )
     contact_for(world.children["south"], received=at(2026, 11, 2))  # another team's child
@@ -603,8 +727,13 @@ def test_front_door_is_paginated_and_queries_are_bounded(client, world, settings
 def test_rereferrals_are_counted_among_visible_referrals(client, world):
     def refer(child, by, team):
         return services.contact_decide(
-            contact=contact_for(child), level=level(), route=DecisionRoute.REFERRAL, reason="Assess",
-            decided_by=by, primary_need="N1", team=team,
+            contact=contact_for(child),
+            level=level(),
+            route=DecisionRoute.REFERRAL,
+            reason="Assess",
+            decided_by=by,
+            primary_need="N1",
+            team=team,
         )
 
     back_again = north_child(world)
@@ -615,7 +744,10 @@ def test_rereferrals_are_counted_among_visible_referrals(client, world):
     nfa_child = north_child(world)
     closed_episode(nfa_child, referral_date=date(2026, 2, 2), closure_date=date(2026, 5, 1))
     services.contact_decide(  # not a referral, so not counted at all
-        contact=contact_for(nfa_child), level=level("universal"), route=DecisionRoute.NFA, reason="x",
+        contact=contact_for(nfa_child),
+        level=level("universal"),
+        route=DecisionRoute.NFA,
+        reason="x",
         decided_by=world.users["sw_north"],
     )
     south = f.make_child()
@@ -655,8 +787,14 @@ def decision_post(**overrides) -> dict:
 @pytest.mark.parametrize(
     ("role", "status"),
     [
-        ("sw_north", 200), ("tm_north", 200), ("sm_cin", 200), ("leader", 200),
-        ("fsw_north", 403), ("qa", 403), ("inspector", 403), ("sw_south", 403),
+        ("sw_north", 200),
+        ("tm_north", 200),
+        ("sm_cin", 200),
+        ("leader", 200),
+        ("fsw_north", 403),
+        ("qa", 403),
+        ("inspector", 403),
+        ("sw_south", 403),
     ],
 )
 def test_who_may_make_the_decision(client, world, role, status):
@@ -683,7 +821,10 @@ def test_decision_page_shows_levels_with_descriptors_and_due_date(client, world)
 def test_rereferral_banner_shows_previous_closure_and_closer(client, world):
     child = north_child(world)
     closed_episode(
-        child, referral_date=date(2026, 3, 2), closure_date=date(2026, 6, 30), reason="RC7",
+        child,
+        referral_date=date(2026, 3, 2),
+        closure_date=date(2026, 6, 30),
+        reason="RC7",
         closed_by=world.users["tm_north"],
     )
     contact = contact_for(child)
@@ -763,11 +904,19 @@ def test_early_help_decision_uses_the_early_help_team(client, world):
 
 def test_decided_contact_is_shown_read_only_and_not_decided_again(client, world):
     child = north_child(world)
-    closed_episode(child, referral_date=date(2026, 3, 2), closure_date=date(2026, 6, 30), reason="RC7",
-                   closed_by=world.users["tm_north"])
+    closed_episode(
+        child,
+        referral_date=date(2026, 3, 2),
+        closure_date=date(2026, 6, 30),
+        reason="RC7",
+        closed_by=world.users["tm_north"],
+    )
     contact = contact_for(child, received=at(2026, 11, 20, 9, 0))
     services.contact_decide(
-        contact=contact, level=level("universal"), route=DecisionRoute.NFA, reason="Universal services only",
+        contact=contact,
+        level=level("universal"),
+        route=DecisionRoute.NFA,
+        reason="Universal services only",
         decided_by=world.users["tm_north"],
     )
     client.force_login(world.users["sw_north"])

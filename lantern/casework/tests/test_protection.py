@@ -198,7 +198,9 @@ def test_a_current_cin_plan_ends_when_the_cp_plan_starts(world):
     child = world.children["own"]
     episode = child.cin_episodes.get()
     cin_plan = CINPlan.objects.create(
-        title="Owens family plan", author=world.users["sw_north"], status=WorkStatus.APPROVED,
+        title="Owens family plan",
+        author=world.users["sw_north"],
+        status=WorkStatus.APPROVED,
         start_date=date(2026, 1, 12),
     )
     section = CINPlanChild.objects.create(plan=cin_plan, child=child, episode=episode, start_date=date(2026, 1, 12))
@@ -453,8 +455,9 @@ def test_cp_plan_page_adds_a_review_and_ends_the_plan(client, world):
     plan = _plan(world)
     client.force_login(world.users["sw_north"])
     url = reverse("casework:cp_plan", args=[world.children["own"].pk, plan.pk])
-    response = client.post(url, {"action": "review", **_date_post("review-date", date(2026, 4, 20)),
-                                 "review-latest_category": "EMO"})
+    response = client.post(
+        url, {"action": "review", **_date_post("review-date", date(2026, 4, 20)), "review-latest_category": "EMO"}
+    )
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.latest_category == "EMO" and plan.reviews.get().date == date(2026, 4, 20)

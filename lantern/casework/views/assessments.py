@@ -47,9 +47,7 @@ EDITABLE = (WorkStatus.DRAFT, WorkStatus.RETURNED)
 
 
 def _assessment_for(child: Child, assessment_id: int) -> Assessment:
-    return get_object_or_404(
-        Assessment.objects.select_related("episode", "author"), pk=assessment_id, child=child
-    )
+    return get_object_or_404(Assessment.objects.select_related("episode", "author"), pk=assessment_id, child=child)
 
 
 def _timescale(assessment: Assessment, today: date) -> dict:

@@ -375,9 +375,7 @@ def _remove(request, child_id, plan_id, section_id, *, model, object_id, page, k
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(
-                request, f"{kind.capitalize()} removed from {section.child.person.first_name}'s section."
-            )
+            messages.success(request, f"{kind.capitalize()} removed from {section.child.person.first_name}'s section.")
             return redirect(_section_url(child, item, section))
     return render(
         request,

@@ -138,9 +138,7 @@ def section47_detail(request, child_id: int, s47_id: int):
         form = ICPCForm()
     plan = None
     if s47.icpc_date:
-        plan = ChildProtectionPlan.objects.filter(
-            child=child, episode=s47.episode, start_date=s47.icpc_date
-        ).first()
+        plan = ChildProtectionPlan.objects.filter(child=child, episode=s47.episode, start_date=s47.icpc_date).first()
     discussions = list(
         StrategyDiscussion.objects.filter(child=child, episode=s47.episode, date__gte=s47.start_date)
         .select_related("recorded_by")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from lantern.access.selectors import can_change_child_record, can_see_access_log, get_child_for_user
 from lantern.casework import selectors
+from lantern.core import hooks
 from lantern.core.paging import paginate
 from lantern.people import services as people_services
 from lantern.people.forms import ChildIdentityForm
@@ -34,7 +35,13 @@ def child_record(request, child_id: int):
     sibling_ids = [m.person.pk for m in family if m.is_child_record]
     statuses = selectors.statuses_of(sibling_ids) if sibling_ids else {}
     allocations = list(current_allocations(child))
+    # Sections contributed by later apps (visits, oversight, alerts ...): see lantern/core/hooks.py.
+    # Panels ordered below 50 sit at the top of the record, the rest after the pathway.
+    panels = hooks.collect_sorted("child_panels", request=request, child=child)
     context = {
+        "top_panels": [p for p in panels if p.order < 50],
+        "panels": [p for p in panels if p.order >= 50],
+        "extra_links": hooks.collect_sorted("child_links", request=request, child=child),
         "child": child,
         "person": child.person,
         "status": selectors.status_of(child),

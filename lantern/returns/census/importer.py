@@ -286,9 +286,7 @@ class _Reader:
     def code(self, element, choices, *, required: bool = True) -> str:
         value = self.text(element, required=required)
         if value and value not in choices.values:
-            self.error(
-                element.sourceline, f"<{_name(element)}> '{value}' is not a valid code ({_codes_text(choices)})"
-            )
+            self.error(element.sourceline, f"<{_name(element)}> '{value}' is not a valid code ({_codes_text(choices)})")
             return ""
         return value
 
@@ -603,7 +601,7 @@ def read_census(source: str | Path | IO[bytes], *, progress: Progress | None = N
     if progress is not None:
         progress("reading", len(children), len(children))
     if reader.problems:
-        raise CensusImportError(sorted(reader.problems, key=lambda p: (p.line or 0)))
+        raise CensusImportError(sorted(reader.problems, key=lambda p: p.line or 0))
     return header, children, reader.warning_list()
 
 
@@ -890,7 +888,7 @@ class _Merger:
         self.load()
         self.merge()
         if self.problems:
-            raise CensusImportError(sorted(self.problems, key=lambda p: (p.line or 0)))
+            raise CensusImportError(sorted(self.problems, key=lambda p: p.line or 0))
         return self.write()
 
 

@@ -405,4 +405,3 @@ def test_command_refuses_a_bad_la_code(db):
     with pytest.raises(CommandError, match="3 digits"):
         call_command("cin_census", "--year", "2026", "--la-code", "88")
     assert not ReturnJob.objects.exists()
-

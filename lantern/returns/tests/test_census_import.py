@@ -323,8 +323,10 @@ def test_an_invalid_file_is_refused_with_line_numbers_and_nothing_saved(db):
     source = _file(_child_xml("GOOD1") + "\n" + _child_xml("BAD1", sex="X", episodes=bad_episode))
     problems = _refused(source)
     assert f"line {_line_of(source, '<Sex>X</Sex>')}: <Sex> 'X' is not a valid code (M, F, U)" in problems
-    assert (f"line {_line_of(source, '<ReferralSource>2Z')}: <ReferralSource> '2Z' is not a valid code "
-            "(1A, 1B, 1C, 1D, 2A, 2B, 3A, 3B, 3C, 3D, 3E, 3F, 4, 5A, 5B, 5C, 5D, 6, 7, 8, 9, 10)") in problems
+    assert (
+        f"line {_line_of(source, '<ReferralSource>2Z')}: <ReferralSource> '2Z' is not a valid code "
+        "(1A, 1B, 1C, 1D, 2A, 2B, 3A, 3B, 3C, 3D, 3E, 3F, 4, 5A, 5B, 5C, 5D, 6, 7, 8, 9, 10)"
+    ) in problems
     assert (f"line {_line_of(source, '16/06/2025')}: <CINPlanStartDate> '16/06/2025' is not a date in the form "
             "YYYY-MM-DD") in problems  # fmt: skip
     assert f"line {_line_of(source, '<CINclosureDate>')}: <CINclosureDate> needs a <ReasonForClosure>" in problems
@@ -340,33 +342,57 @@ def test_an_invalid_file_is_refused_with_line_numbers_and_nothing_saved(db):
     [
         (("<LAchildID>IMP1</LAchildID>", "<LAchildID></LAchildID>"), "<LAchildID> is empty"),
         (("<LAchildID>IMP1</LAchildID>", ""), "<ChildIdentifiers> has no <LAchildID>"),
-        (("<LAchildID>IMP1</LAchildID>", "<LAchildID>IMP-1</LAchildID>"),
-         "<LAchildID> 'IMP-1' is not valid: LA child ID must only include letters and numbers"),
-        (("<PersonBirthDate>2016-02-29</PersonBirthDate>", "<PersonBirthDate>2017-02-29</PersonBirthDate>"),
-         "<PersonBirthDate> '2017-02-29' is not a date in the form YYYY-MM-DD"),
-        (("<PersonBirthDate>2016-02-29</PersonBirthDate>", ""),
-         "<ChildIdentifiers> needs a <PersonBirthDate> or an <ExpectedPersonBirthDate>"),
+        (
+            ("<LAchildID>IMP1</LAchildID>", "<LAchildID>IMP-1</LAchildID>"),
+            "<LAchildID> 'IMP-1' is not valid: LA child ID must only include letters and numbers",
+        ),
+        (
+            ("<PersonBirthDate>2016-02-29</PersonBirthDate>", "<PersonBirthDate>2017-02-29</PersonBirthDate>"),
+            "<PersonBirthDate> '2017-02-29' is not a date in the form YYYY-MM-DD",
+        ),
+        (
+            ("<PersonBirthDate>2016-02-29</PersonBirthDate>", ""),
+            "<ChildIdentifiers> needs a <PersonBirthDate> or an <ExpectedPersonBirthDate>",
+        ),
         ((UPN, "A12345678901Z"), "<UPN> 'A12345678901Z' is not a valid UPN"),
-        (("<Disability>COMM</Disability>", "<Disability>NONE</Disability>"),
-         "<Disability> NONE cannot be combined with other disabilities"),
+        (
+            ("<Disability>COMM</Disability>", "<Disability>NONE</Disability>"),
+            "<Disability> NONE cannot be combined with other disabilities",
+        ),
         (("<Ethnicity>WBRI</Ethnicity>", "<Ethnicity>WHITE</Ethnicity>"), "<Ethnicity> 'WHITE' is not a valid code"),
-        (("<ReferralNFA>false</ReferralNFA>", "<ReferralNFA>no</ReferralNFA>"),
-         "<ReferralNFA> 'no' is not true or false"),
-        (("<ReferralNFA>false</ReferralNFA>", "<ReferralNFA>true</ReferralNFA>"),
-         "a referral with no further action (<ReferralNFA> true) cannot have"),
+        (
+            ("<ReferralNFA>false</ReferralNFA>", "<ReferralNFA>no</ReferralNFA>"),
+            "<ReferralNFA> 'no' is not true or false",
+        ),
+        (
+            ("<ReferralNFA>false</ReferralNFA>", "<ReferralNFA>true</ReferralNFA>"),
+            "a referral with no further action (<ReferralNFA> true) cannot have",
+        ),
         (("<PrimaryNeedCode>N1</PrimaryNeedCode>", ""), "<CINdetails> has no <PrimaryNeedCode>"),
-        (("<AssessmentFactors>4B</AssessmentFactors>", "<AssessmentFactors>3B</AssessmentFactors>"),
-         "<AssessmentFactors> '3B' appears more than once"),
-        (("<CPPreviewDate>2025-11-13</CPPreviewDate>", "<CPPreviewDate>2025-08-01</CPPreviewDate>"),
-         "<CPPreviewDate> 2025-08-01 is before the plan's start"),
-        (("<ICPCnotRequired>false</ICPCnotRequired>", "<ICPCnotRequired>true</ICPCnotRequired>"),
-         "<ICPCnotRequired> is true but the enquiry has a <DateOfInitialCPC>"),
-        (("<InitialCategoryOfAbuse>EMO</InitialCategoryOfAbuse>", ""),
-         "<ChildProtectionPlans> has no <InitialCategoryOfAbuse>"),
-        (("<NumberOfPreviousCPP>2</NumberOfPreviousCPP>", "<NumberOfPreviousCPP>two</NumberOfPreviousCPP>"),
-         "<NumberOfPreviousCPP> 'two' is not a whole number"),
-        (("<CINPlanEndDate>2025-08-04</CINPlanEndDate>", "<CINPlanEndDate>2025-06-01</CINPlanEndDate>"),
-         "<CINPlanEndDate> 2025-06-01 is before the plan's start"),
+        (
+            ("<AssessmentFactors>4B</AssessmentFactors>", "<AssessmentFactors>3B</AssessmentFactors>"),
+            "<AssessmentFactors> '3B' appears more than once",
+        ),
+        (
+            ("<CPPreviewDate>2025-11-13</CPPreviewDate>", "<CPPreviewDate>2025-08-01</CPPreviewDate>"),
+            "<CPPreviewDate> 2025-08-01 is before the plan's start",
+        ),
+        (
+            ("<ICPCnotRequired>false</ICPCnotRequired>", "<ICPCnotRequired>true</ICPCnotRequired>"),
+            "<ICPCnotRequired> is true but the enquiry has a <DateOfInitialCPC>",
+        ),
+        (
+            ("<InitialCategoryOfAbuse>EMO</InitialCategoryOfAbuse>", ""),
+            "<ChildProtectionPlans> has no <InitialCategoryOfAbuse>",
+        ),
+        (
+            ("<NumberOfPreviousCPP>2</NumberOfPreviousCPP>", "<NumberOfPreviousCPP>two</NumberOfPreviousCPP>"),
+            "<NumberOfPreviousCPP> 'two' is not a whole number",
+        ),
+        (
+            ("<CINPlanEndDate>2025-08-04</CINPlanEndDate>", "<CINPlanEndDate>2025-06-01</CINPlanEndDate>"),
+            "<CINPlanEndDate> 2025-06-01 is before the plan's start",
+        ),
     ],
 )
 def test_each_kind_of_problem_is_refused(db, change, expected):
@@ -403,10 +429,16 @@ def test_a_file_that_is_not_a_census(db):
 def test_entities_are_not_expanded(db, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOPSECRET")
-    xml = _file(_child_xml()).getvalue().decode().replace(
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE Message [<!ENTITY x SYSTEM "file://{secret}">]>',
-    ).replace("<Ethnicity>WBRI</Ethnicity>", "<Ethnicity>&x;</Ethnicity>")
+    xml = (
+        _file(_child_xml())
+        .getvalue()
+        .decode()
+        .replace(
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE Message [<!ENTITY x SYSTEM "file://{secret}">]>',
+        )
+        .replace("<Ethnicity>WBRI</Ethnicity>", "<Ethnicity>&x;</Ethnicity>")
+    )
     problems = _refused(BytesIO(xml.encode()))
     assert not any("TOPSECRET" in p for p in problems)
     assert not Person.objects.filter(ethnicity__contains="TOP").exists()
@@ -427,8 +459,10 @@ def test_the_published_samples_are_refused_with_reasons(db):
     assert any(p.startswith("line 46: <AssessmentFactors> 'RB' is not a valid code (1A, 1B") for p in problems)
     assert any(p.startswith("line 21: <UPN> 'A123456789123' is not a valid UPN") for p in problems)
     old_layout = _refused(BytesIO((SAMPLES / "fake_CIN_data.xml").read_bytes()))
-    assert "line 19: <ChildIdentifiers> has no <Sex>: this file has the pre-2024 <GenderCurrent>; returns from " \
-           "2024-25 on use <Sex> (M, F, U)" in old_layout
+    assert (
+        "line 19: <ChildIdentifiers> has no <Sex>: this file has the pre-2024 <GenderCurrent>; returns from "
+        "2024-25 on use <Sex> (M, F, U)" in old_layout
+    )
 
 
 # ---------------------------------------------------------------------------------------------

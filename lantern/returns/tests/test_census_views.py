@@ -1,7 +1,6 @@
 """The census pages: senior leaders only, the export as a background job with a progress page,
 and the download (recorded)."""
 
-
 import pytest
 from django.urls import reverse
 from lxml import etree
@@ -36,7 +35,7 @@ def test_census_page_for_a_senior_leader(client, world):
     response = client.get(reverse("returns:census"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h1 class=\"govuk-heading-l\">Children in need census</h1>" in html
+    assert '<h1 class="govuk-heading-l">Children in need census</h1>' in html
     assert 'name="year"' in html and 'name="la_code"' in html
     assert "No census has been exported yet." in html
 

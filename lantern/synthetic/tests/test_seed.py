@@ -460,6 +460,7 @@ class TestDemoPathway:
         started = ContactDecision.objects.filter(contact__in=referred)
         assert set(started.values_list("route", flat=True)) == {"referral", "strategy"}
         decisions = list(ContactDecision.objects.select_related("contact"))
+
         def local(moment):
             return moment.astimezone(LONDON).date()
 
@@ -534,9 +535,10 @@ class TestDemoPathway:
         grades = Counter(a.quality_grade for a in approvals if a.kind == "assessment" and a.decision == "approved")
         assert "" not in grades and grades["good"] > grades["outstanding"] > 0 and grades["inadequate"] > 0
         # Each approved assessment and plan child has its approval, each closed episode its request.
-        assert Approval.objects.filter(kind="assessment", decision="approved").count() == Assessment.objects.filter(
-            status=WorkStatus.APPROVED
-        ).count()
+        assert (
+            Approval.objects.filter(kind="assessment", decision="approved").count()
+            == Assessment.objects.filter(status=WorkStatus.APPROVED).count()
+        )
         closed = CINEpisode.objects.filter(closure_date__isnull=False, referral_nfa=False)
         requested = set(ClosureRequest.objects.filter(status="approved").values_list("episode_id", flat=True))
         requested |= set(StepDown.objects.filter(status="approved").values_list("episode_id", flat=True))
@@ -624,4 +626,3 @@ class TestDemoPathway:
         for username in ("tm.north", "sm.cin"):
             waiting = [i for i in work_items(Worker.objects.get(username=username), team=True) if i.awaiting_approval]
             assert {"assessment", "plan", "step_down", "closure"} <= {i.kind for i in waiting}, username
-

@@ -151,9 +151,7 @@ class Command(BaseCommand):
 
     def _existing_logins(self) -> list[tuple[str, str, str]]:
         """The demo accounts already in the database, in the usual order."""
-        workers = Worker.objects.filter(username__in=[u for u, _, _ in DEMO_ACCOUNTS]).select_related(
-            "team", "service"
-        )
+        workers = Worker.objects.filter(username__in=[u for u, _, _ in DEMO_ACCOUNTS]).select_related("team", "service")
         by_name = {w.username: w for w in workers}
         rows = []
         for username, _role, _where in DEMO_ACCOUNTS:
