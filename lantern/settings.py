@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "lantern.approvals",
     "lantern.casework",
     "lantern.recording",
+    "lantern.notes",
     "lantern.caseloads",
     "lantern.oversight",
     "lantern.supervision",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("lantern.access.urls")),
     path("", include("lantern.workforce.urls")),
     path("", include("lantern.recording.urls")),
+    path("", include("lantern.notes.urls")),
     path("", include("lantern.caseloads.urls")),
     path("", include("lantern.oversight.urls")),
     path("", include("lantern.supervision.urls")),
