@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -74,3 +77,33 @@ def current_allocations(child: Child) -> QuerySet[Allocation]:
         .select_related("worker", "team", "created_by")
         .order_by("end_date", "-start_date", "-pk")
     )
+
+
+def continuity_window(as_of: date, months: int = 12) -> date:
+    """The first day of the `months` months up to `as_of` (worker continuity is counted over it)."""
+    year, month = divmod(as_of.month - 1 - months, 12)
+    year += as_of.year
+    month += 1
+    last_day = calendar.monthrange(year, month)[1]
+    return date(year, month, min(as_of.day, last_day))
+
+
+def with_worker_count(children: QuerySet[Child], *, as_of: date, months: int = 12) -> QuerySet[Child]:
+    """Annotate `workers_in_period`: how many different workers held the child as lead worker
+    at any time in the `months` months up to `as_of` (one subquery, whatever the number of children).
+    The council flags children at or over the `worker_changes_flag` setting."""
+    since = continuity_window(as_of, months)
+    count = (
+        Allocation.objects.filter(
+            child=OuterRef("pk"),
+            role=AllocationRole.LEAD,
+            worker__isnull=False,
+            start_date__lte=as_of,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
+        .order_by()
+        .values("child")
+        .annotate(n=Count("worker", distinct=True))
+        .values("n")
+    )
+    return children.annotate(workers_in_period=Coalesce(Subquery(count, output_field=IntegerField()), 0))
