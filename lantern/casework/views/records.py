@@ -5,7 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from lantern.access.selectors import can_change_child_record, can_see_access_log, get_child_for_user
+from lantern.access.selectors import (
+    can_change_child_record,
+    can_see_access_log,
+    get_child_for_user,
+    visible_children,
+)
 from lantern.casework import selectors
 from lantern.core import hooks
 from lantern.core.paging import paginate
@@ -33,7 +38,16 @@ def child_record(request, child_id: int):
     child = get_child_for_user(request.user, child_id, page="Child record", path=request.path)
     family = family_of(child)
     sibling_ids = [m.person.pk for m in family if m.is_child_record]
-    statuses = selectors.statuses_of(sibling_ids) if sibling_ids else {}
+    # A related child's record is theirs: show it only to people who may see it. A restricted
+    # one is left out; any other is counted but not named (as on the family view).
+    visible_ids = (
+        set(visible_children(request.user).filter(pk__in=sibling_ids).values_list("pk", flat=True))
+        if sibling_ids
+        else set()
+    )
+    withheld = [m for m in family if m.is_child_record and m.person.pk not in visible_ids]
+    family = [m for m in family if not m.is_child_record or m.person.pk in visible_ids]
+    statuses = selectors.statuses_of(sorted(visible_ids)) if visible_ids else {}
     allocations = list(current_allocations(child))
     # Sections contributed by later apps (visits, oversight, alerts ...): see lantern/core/hooks.py.
     # Panels ordered below 50 sit at the top of the record, the rest after the pathway.
@@ -49,6 +63,7 @@ def child_record(request, child_id: int):
         "address": current_address(child),
         "addresses": address_history(child),
         "family": [(member, statuses.get(member.person.pk)) for member in family],
+        "withheld_relatives": sum(1 for m in withheld if not m.person.child.restricted),
         "current_allocations": [a for a in allocations if a.end_date is None],
         "past_allocations": [a for a in allocations if a.end_date is not None],
         "episodes": selectors.episodes_for(child),
