@@ -84,6 +84,10 @@ def visible_children(user: Worker) -> QuerySet[Child]:
 
 
 def can_see_child(user: Worker, child: Child) -> bool:
+    # A child fetched by `get_child_for_user` for this same user was already checked (the page's
+    # panels ask again and again); any other child object is checked in the database.
+    if getattr(child, "_lantern_visible_to", None) == user.pk:
+        return True
     return visible_children(user).filter(pk=child.pk).exists()
 
 
@@ -104,6 +108,7 @@ def get_child_for_user(user: Worker, child_id: int, *, page: str, path: str = ""
             raise Http404("No child record found") from None
         raise PermissionDenied("You do not have access to this child's record.") from None
     ChildView.objects.create(child=child, user=user, page=page[:80], path=path[:300])
+    child._lantern_visible_to = user.pk
     return child
 
 

@@ -111,3 +111,13 @@ def test_getter_logs_each_view_with_page_and_path(world):
     get_child_for_user(user, child.pk, page="Chronology", path="/children/1/chronology/")
     views = list(ChildView.objects.filter(user=user, child=child).order_by("pk").values_list("page", "path"))
     assert views == [("Child record", "/children/1/"), ("Chronology", "/children/1/chronology/")]
+
+
+@pytest.mark.django_db
+def test_a_child_fetched_for_one_user_is_still_checked_for_another(world, django_assert_num_queries):
+    from lantern.access.selectors import can_change_child_record, can_see_child, get_child_for_user
+
+    child = get_child_for_user(world.users["sw_north"], world.children["own"].pk, page="test")
+    with django_assert_num_queries(0):
+        assert can_change_child_record(world.users["sw_north"], child)
+    assert not can_see_child(world.users["sw_south"], child)
