@@ -29,9 +29,8 @@ def navigation(request):
     if any(can_run_return(user, kind) for kind in RETURN_ROLES):
         items.append(("Returns", reverse("returns:index")))
     path = request.path
-    return {
-        "nav_items": [
-            {"text": text, "href": href, "active": path == href or (href != "/" and path.startswith(href))}
-            for text, href in items
-        ]
-    }
+    # One item is current: the one whose address is the longest prefix of this page's
+    # ("Caseloads" at /teams/3/caseloads/, not also "My team" at /teams/3/).
+    matches = [href for _, href in items if path == href or (href != "/" and path.startswith(href))]
+    current = max(matches, key=len) if matches else None
+    return {"nav_items": [{"text": text, "href": href, "active": href == current} for text, href in items]}

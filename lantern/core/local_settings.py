@@ -60,11 +60,14 @@ def get_setting(key: str):
     cache_key = f"local-setting:{key}"
     value = cache.get(cache_key)
     if value is None:
+        # One read fills every setting's cache entry: a page asking for ten settings on a cold
+        # cache costs one query, not ten.
         from lantern.core.models import LocalSetting
 
-        row = LocalSetting.objects.filter(key=key).values_list("value", flat=True).first()
-        value = definition.default if row is None else row
-        cache.set(cache_key, value, _CACHE_SECONDS)
+        stored = dict(LocalSetting.objects.values_list("key", "value"))
+        fresh = {f"local-setting:{k}": stored.get(k, d.default) for k, d in DEFINITIONS.items()}
+        cache.set_many(fresh, _CACHE_SECONDS)
+        value = fresh[cache_key] if cache_key in fresh else definition.default
     return value
 
 
