@@ -45,18 +45,27 @@ episode's closure, the assessment's authorisation, the early help or plan's end)
 the child without a worker gives "Unallocated" as the worker; a child with no lead allocation on
 that date gives the episode's team (or "Unallocated") and "Unallocated".
 
-Columns left blank because Lantern does not hold the data yet:
+Visits (lantern.recording) fill the columns about the child being seen. Only a visit where the
+child was seen counts, and only visits on or before the as-of date:
+- List 4 "Child Seen During Continuous Assessment": Yes if the child was seen on a visit between
+  the assessment's start and its authorisation (or the as-of date, while it is open), else No.
+- List 6 "Date Child Was Last Seen": the child's last visit (any type) by the as-of date; blank if
+  they have not been seen on a recorded visit.
+- List 7 "Date of the Last Statutory Visit" (a statutory CIN or child protection visit) by the
+  as-of date, and "Was the Child Seen Alone?" at that visit; both blank without one.
+The dates come from `lantern.recording.selectors.annotate_seen(..., as_of=...)`: one query for the
+children in Lists 6 and 7 together.
+
+Columns left blank because Lantern does not hold the data:
 - List 2 "Assessment completion date" (early help assessments are not recorded; may be blank).
-- List 6 "Date Child Was Last Seen" (visits come in a later issue; may be blank).
-- List 7 "Date of the Last Statutory Visit" and "Was the Child Seen Alone?" (visits; may be blank).
 - List 7 "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six
   Months (Y/N)" - Lantern records neither, and the column may NOT be blank; it is left blank
   rather than guessed, and is listed in NOT_HELD_REQUIRED so that checks can tell it apart.
-List 4 "Child Seen During Continuous Assessment" is written "c) Unknown" until visits are
-recorded. Lists 8-11 have no rows.
+Lists 8-11 have no rows.
 
 Set-based: one query per list (each with its child details, disability and counts joined or
-correlated in SQL), one for the lead allocations and one for referral dates - a dozen queries
+correlated in SQL), one for the lead allocations, one for referral dates and one for when the
+children in Lists 6 and 7 were last seen - a dozen queries
 whatever the council's size, read on PostgreSQL from one read-only snapshot. The file handed out
 is streamed as SpreadsheetML (`stream_xlsx`); `build_annex_a` gives the same cells in openpyxl.
 A Kent-sized council (55,000 children, 75,000 rows in the lists) takes 2 to 3.5 seconds on PostgreSQL.
@@ -101,6 +110,8 @@ from lantern.casework.models import (
 )
 from lantern.core import codes
 from lantern.people.models import Child, ChildDisability
+from lantern.recording.models import Visit
+from lantern.recording.selectors import annotate_seen
 from lantern.workforce.models import Allocation, AllocationRole
 
 SPEC_FILE = "annex-a-lists.json"
@@ -119,15 +130,10 @@ NOT_HELD_REQUIRED = {
 #: Optional columns Lantern leaves blank because it does not hold the data yet.
 NOT_HELD_OPTIONAL = {
     ("List 2", "Assessment completion date"): "Early help assessments are not recorded.",
-    ("List 6", "Date Child Was Last Seen"): "Visits are not recorded yet.",
-    ("List 7", "Date of the Last Statutory Visit"): "Visits are not recorded yet.",
-    ("List 7", "Was the Child Seen Alone?"): "Visits are not recorded yet.",
 }
 
-#: Columns that may not be blank and that Lantern cannot know yet, written with Ofsted's "Unknown".
-NOT_HELD_UNKNOWN = {
-    ("List 4", "Child Seen During Continuous Assessment"): "Visits are not recorded yet, so this is written Unknown.",
-}
+#: Columns that may not be blank and that Lantern cannot know, written with Ofsted's "Unknown".
+NOT_HELD_UNKNOWN: dict[tuple[str, str], str] = {}
 
 UNALLOCATED = "Unallocated"
 
@@ -431,8 +437,9 @@ def collect(*, as_of: date, children: QuerySet[Child] | None = None, spec: Spec 
         rows["List 3"] = _list_3(spec, children, start, as_of, holders)
         rows["List 4"] = _list_4(spec, children, start, as_of, holders)
         rows["List 5"] = _list_5(spec, children, start, as_of, holders)
-        rows["List 6"] = _list_6(spec, children, start, as_of, holders)
-        rows["List 7"] = _list_7(spec, children, start, as_of, holders)
+        seen = _seen(children, start, as_of)
+        rows["List 6"] = _list_6(spec, children, start, as_of, holders, seen)
+        rows["List 7"] = _list_7(spec, children, start, as_of, holders, seen)
     return AnnexA(as_of=as_of, start=start, rows=rows)
 
 
@@ -524,11 +531,18 @@ def _list_3(spec, children, start, as_of, holders) -> list[dict]:
 
 def _list_4(spec, children, start, as_of, holders) -> list[dict]:
     w = _Writer(spec, "List 4", as_of)
+    seen_since_start = Visit.objects.filter(
+        child=OuterRef("child"), child_seen=True, visited_on__gte=OuterRef("start_date")
+    ).order_by()
     assessments = (
         scoped(Assessment.objects.filter(start_date__lte=as_of), children)
         .filter(Q(authorised_date__isnull=True) | Q(authorised_date__gte=start))
         .filter(Q(episode__closure_date__isnull=True) | Q(episode__closure_date__gte=start))
-        .annotate(**_disability_annotations("child"))
+        .annotate(
+            **_disability_annotations("child"),
+            seen_by_as_of=Exists(seen_since_start.filter(visited_on__lte=as_of)),
+            seen_by_authorisation=Exists(seen_since_start.filter(visited_on__lte=OuterRef("authorised_date"))),
+        )
         .values(
             "child_id",
             "start_date",
@@ -537,6 +551,8 @@ def _list_4(spec, children, start, as_of, holders) -> list[dict]:
             "episode__team__name",
             "disability_any",
             "disability_yes",
+            "seen_by_as_of",
+            "seen_by_authorisation",
             *_child_fields("child__"),
         )
         .order_by("start_date", "child__la_child_id", "pk")
@@ -551,8 +567,11 @@ def _list_4(spec, children, start, as_of, holders) -> list[dict]:
             {
                 **w.child(row, "child__"),
                 "Continuous Assessment Start Date": row["start_date"],
-                # Visits (where the child was seen) come in a later issue: until then, not known.
-                "Child Seen During Continuous Assessment": w.yes_no("Child Seen During Continuous Assessment", None),
+                # Seen on a visit between the start and the authorisation (or the as-of date while open).
+                "Child Seen During Continuous Assessment": w.yes_no(
+                    "Child Seen During Continuous Assessment",
+                    bool(row["seen_by_authorisation"] if authorised else row["seen_by_as_of"]),
+                ),
                 "Continuous Assessment Date of Authorisation": authorised,
                 header: w.col(header).value(support) if support else None,
                 "Allocated Team": team,
@@ -635,11 +654,43 @@ def _open_on(day: date, start_field: str = "start_date", end_field: str = "end_d
     return Q(**{f"{start_field}__lte": day}) & (Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gt": day}))
 
 
-def _list_6(spec, children, start, as_of, holders) -> list[dict]:
+def _cin_episodes_in_list_6(children, start, as_of) -> QuerySet:
+    return scoped(CINEpisode.objects.filter(referral_nfa=False, referral_date__lte=as_of), children).filter(
+        Q(closure_date__isnull=True) | Q(closure_date__gte=start)
+    )
+
+
+def _cp_plans_in_list_7(children, start, as_of) -> QuerySet:
+    return scoped(ChildProtectionPlan.objects.filter(start_date__lte=as_of), children).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start)
+    )
+
+
+@dataclass(frozen=True)
+class _Seen:
+    last_seen: date | None
+    last_statutory_visit: date | None
+    statutory_seen_alone: bool | None
+
+
+_NOT_SEEN = _Seen(None, None, None)
+
+
+def _seen(children, start, as_of) -> dict[int, _Seen]:
+    """When each child in Lists 6 and 7 was last seen, by the as-of date: one query."""
+    listed = Q(pk__in=_cin_episodes_in_list_6(children, start, as_of).values("child")) | Q(
+        pk__in=_cp_plans_in_list_7(children, start, as_of).values("child")
+    )
+    rows = annotate_seen(Child.objects.filter(listed), as_of=as_of).values_list(
+        "pk", "last_seen", "last_statutory_visit", "last_statutory_seen_alone"
+    )
+    return {pk: _Seen(seen, statutory, alone) for pk, seen, statutory, alone in rows.iterator(chunk_size=5000)}
+
+
+def _list_6(spec, children, start, as_of, holders, seen) -> list[dict]:
     w = _Writer(spec, "List 6", as_of)
     episodes = (
-        scoped(CINEpisode.objects.filter(referral_nfa=False, referral_date__lte=as_of), children)
-        .filter(Q(closure_date__isnull=True) | Q(closure_date__gte=start))
+        _cin_episodes_in_list_6(children, start, as_of)
         .annotate(
             **_disability_annotations("child"),
             cp_open=Exists(ChildProtectionPlan.objects.filter(_open_on(as_of), episode=OuterRef("pk"))),
@@ -682,6 +733,7 @@ def _list_6(spec, children, start, as_of, holders) -> list[dict]:
                 **w.child(row, "child__"),
                 "CIN Start Date": row["referral_date"],
                 "Primary Need Code": w.code("Primary Need Code", row["primary_need"] or codes.PrimaryNeed.N0),
+                "Date Child Was Last Seen": seen.get(row["child_id"], _NOT_SEEN).last_seen,
                 "CIN Closure Date": closed,
                 "Reason for Closure": w.code("Reason for Closure", row["closure_reason"]) if closed else None,
                 "Case Status": case_status,
@@ -692,11 +744,10 @@ def _list_6(spec, children, start, as_of, holders) -> list[dict]:
     return out
 
 
-def _list_7(spec, children, start, as_of, holders) -> list[dict]:
+def _list_7(spec, children, start, as_of, holders, seen) -> list[dict]:
     w = _Writer(spec, "List 7", as_of)
     plans = (
-        scoped(ChildProtectionPlan.objects.filter(start_date__lte=as_of), children)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        _cp_plans_in_list_7(children, start, as_of)
         .annotate(
             **_disability_annotations("child"),
             last_review=Subquery(
@@ -726,6 +777,7 @@ def _list_7(spec, children, start, as_of, holders) -> list[dict]:
     for row in plans.iterator(chunk_size=5000):
         ended = _by(row["end_date"], as_of)
         team, worker = holders.at(row["child_id"], ended or as_of, row["episode__team__name"])
+        visit = seen.get(row["child_id"], _NOT_SEEN)
         out.append(
             {
                 **w.child(row, "child__"),
@@ -733,6 +785,10 @@ def _list_7(spec, children, start, as_of, holders) -> list[dict]:
                 "Initial Category of Abuse": initial.value(_CATEGORY_WORDING[row["initial_category"]]),
                 "Latest Category of Abuse": latest.value(
                     _CATEGORY_WORDING[row["latest_category"] or row["initial_category"]]
+                ),
+                "Date of the Last Statutory Visit": visit.last_statutory_visit,
+                "Was the Child Seen Alone?": w.yes_no(
+                    "Was the Child Seen Alone?", visit.statutory_seen_alone, blank_if_none=True
                 ),
                 "Date of latest review conference": row["last_review"],
                 "Child Protection Plan End Date": ended,

@@ -13,17 +13,20 @@ one in the reference CSVs (read at run time; "not available" otherwise - never t
 - CIN plan durations: for the plans open at each month end, the median days open and the share
   open more than 12 months (drift, L9).
 - Repeat child protection plans: plans that are the child's second or later, by month of start.
-- Children seen within timescale: visits come in a later issue - "Not yet recorded in Lantern".
+- Children seen within timescale: of the children in need at each month end, those whose visit
+  was not overdue by the due rule the child record and My work use (lantern.recording.selectors).
 - Caseloads: social workers by the number of children allocated to them on the as-of date, with
-  the thresholds (more than 20, more than 30) drawn.
+  the council's amber and red thresholds (settings caseload_sw_amber and caseload_sw_red) drawn.
 
-Set-based: each indicator is one query, either aggregated in the database (TruncMonth + Count)
-or fetching two narrow date columns once and counting in Python (working days, medians and the
-12-month look-back cannot be done portably in SQL). About ten queries whatever the size.
+Set-based: each indicator is one query (children seen: four narrow ones), either aggregated in
+the database (TruncMonth + Count) or fetching narrow date columns once and counting in Python
+(working days, medians and the 12-month look-back cannot be done portably in SQL). About a dozen
+queries whatever the size.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import statistics
 from collections import Counter, defaultdict
@@ -35,19 +38,27 @@ from pathlib import Path
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
+from lantern.caseloads.selectors import thresholds_for
 from lantern.casework.models import Assessment, ChildProtectionPlan, CINEpisode, CINPlanChild, Section47
 from lantern.core.calendar import working_days_between
 from lantern.core.local_settings import get_setting
 from lantern.people.models import Child
+from lantern.recording.models import PlanVisitFrequency, Visit
+from lantern.recording.selectors import VisitRule
 from lantern.returns import charts
 from lantern.returns.annex_a import months_before, reference_dir, scoped
 from lantern.workforce.models import Role, Worker
 
 REFERRALS_CSV = "c1_referrals_2013_to_2025.csv"
 
-#: Caseload lines drawn on the histogram (the letter flags social workers holding more than 30).
-#: These belong with the per-role caseload thresholds when those become council settings (L7).
-CASELOAD_THRESHOLDS = ((20, charts.ORANGE), (30, charts.RED))
+
+def caseload_thresholds() -> tuple[tuple[int, str], ...]:
+    """Caseload lines drawn on the histogram: social workers' amber and red thresholds, council
+    settings (lantern.caseloads; the letter flags social workers holding more than 30, L7)."""
+    amber, red = thresholds_for(Role.SOCIAL_WORKER)
+    return ((amber, charts.ORANGE), (red, charts.RED))
+
+
 CASELOAD_BIN_WIDTH = 5
 CASELOAD_BINS = 8  # 0-5, 6-10, ..., 31-35, 36 or more
 
@@ -409,15 +420,122 @@ def repeat_cp_plans(months: list[date], as_of: date, children=None) -> Indicator
     )
 
 
-def children_seen() -> Indicator:
+def children_seen(months: list[date], as_of: date, children=None) -> Indicator:
+    """At each month end, the children in need (an open CIN episode, not a referral closed with no
+    further action) whose visit was not overdue, by the visit due rule in lantern.recording.selectors.
+    Four narrow queries (episodes, child protection plans, plans' own frequencies, the days each
+    child was seen), counted in Python with the same rule the child record and My work use."""
+    rule = VisitRule.current()
+    ends = [month_end(m, as_of) for m in months]
+    first_end = ends[0]
+    episodes = list(
+        scoped(CINEpisode.objects.filter(referral_nfa=False, referral_date__lte=as_of), children)
+        .filter(Q(closure_date__isnull=True) | Q(closure_date__gt=first_end))
+        .values_list(
+            "child_id",
+            "referral_date",
+            "closure_date",
+            "child__person__date_of_birth",
+            "child__person__expected_date_of_birth",
+        )
+    )
+    plans: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for child_id, start, end in (
+        scoped(ChildProtectionPlan.objects.filter(start_date__lte=as_of), children)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=first_end))
+        .values_list("child_id", "start_date", "end_date")
+    ):
+        plans[child_id].append((start, end))
+    frequencies: dict[int, list[tuple[date, date | None, int]]] = defaultdict(list)
+    for child_id, start, end, weeks in (
+        scoped(
+            PlanVisitFrequency.objects.filter(weeks__isnull=False, section__start_date__lte=as_of),
+            children,
+            field="section__child",
+        )
+        .filter(Q(section__end_date__isnull=True) | Q(section__end_date__gt=first_end))
+        .values_list("section__child_id", "section__start_date", "section__end_date", "weeks")
+    ):
+        frequencies[child_id].append((start, end, weeks))
+    # A visit longer ago than the longest frequency before the first month end cannot make a child
+    # "within timescale" at any month end, so older visits are not read.
+    look_back = max(84, 7 * rule.cin_weeks, 3 * rule.cp_working_days) + 31
+    seen_days: dict[int, list[date]] = defaultdict(list)
+    for child_id, day in (
+        scoped(
+            Visit.objects.filter(
+                child_seen=True, visited_on__gte=months[0] - timedelta(days=look_back), visited_on__lte=as_of
+            ),
+            children,
+        )
+        .values_list("child_id", "visited_on")
+        .order_by("child_id", "visited_on")
+    ):
+        seen_days[child_id].append(day)
+
+    def open_on(day: date, start: date, end: date | None) -> bool:
+        return start <= day and (end is None or end > day)
+
+    totals: list[int] = []
+    within: list[int] = []
+    for day in ends:
+        total = ok = 0
+        for child_id, referral, closure, dob, expected in episodes:
+            if not open_on(day, referral, closure):
+                continue
+            if (dob is None and expected is not None) or (dob is not None and dob > day):
+                continue  # unborn then: no visit due
+            cp_start = max((s for s, e in plans.get(child_id, ()) if open_on(day, s, e)), default=None)
+            weeks = next((w for s, e, w in frequencies.get(child_id, ()) if open_on(day, s, e)), None)
+            days = seen_days.get(child_id, [])
+            i = bisect.bisect_right(days, day)
+            due, _basis = rule.next_due(
+                last_seen=days[i - 1] if i else None, cin_referral=referral, cp_start=cp_start, plan_weeks=weeks
+            )
+            total += 1
+            ok += due is not None and due >= day
+        totals.append(total)
+        within.append(ok)
+
+    shares = [_pct(ok, total) for ok, total in zip(within, totals, strict=True)]
+    rows = [
+        [_day(day), str(total), str(ok), _pct_text(share)]
+        for day, total, ok, share in zip(ends, totals, within, shares, strict=True)
+    ]
+    if totals[-1]:
+        headline = (
+            f"{_pct_text(shares[-1])} ({within[-1]} of {totals[-1]} children in need on {_day(ends[-1])} "
+            "seen within timescale)"
+        )
+    else:
+        headline = "No children in need"
+    known = [(m, v) for m, v in zip(months, shares, strict=True) if v is not None]
+    desc = "Children in need seen within timescale at each month end. " + (
+        "; ".join(f"{m:%b %Y} {v:.1f}%" for m, v in known) + "." if known else "No children in need in these months."
+    )
     return Indicator(
         key="children-seen",
         title="Children seen within timescale",
-        measure="Children seen (and seen alone) at the frequency their plan sets.",
-        headline="Not yet recorded in Lantern",
+        measure=(
+            "Of the children in need at the end of each month (an open child in need episode), how many had been "
+            f"seen often enough: within {rule.cp_working_days} working days on a child protection plan, otherwise "
+            f"within {rule.cin_weeks} weeks or the frequency their CIN plan sets - counted from the referral or the "
+            "plan's start until the first visit. Only visits where the child was seen count; unborn children are "
+            "left out."
+        ),
+        headline=headline,
         has_national=False,
-        not_recorded=True,
-        note="Visits are recorded from a later release; until then this figure is not counted.",
+        columns=["Month end", "Children in need", "Seen within timescale", "Percentage"],
+        rows=rows,
+        chart=charts.line_chart(
+            chart_id="children-seen",
+            title="Children seen within timescale",
+            desc=desc,
+            labels=_labels(months),
+            values=shares,
+            unit="%",
+            cap=100,
+        ),
     )
 
 
@@ -440,11 +558,16 @@ def caseloads(as_of: date, children=None) -> Indicator:
     for i in range(CASELOAD_BINS):
         low, high = (0 if i == 0 else i * CASELOAD_BIN_WIDTH + 1), (i + 1) * CASELOAD_BIN_WIDTH
         labels.append(f"{low}-{high}" if i < CASELOAD_BINS - 1 else f"{low}+")
+    thresholds = caseload_thresholds()
     markers = [
-        charts.Marker(after=threshold // CASELOAD_BIN_WIDTH - 1, label=f"More than {threshold}", colour=colour)
-        for threshold, colour in CASELOAD_THRESHOLDS
+        charts.Marker(
+            after=min(threshold // CASELOAD_BIN_WIDTH - 1, CASELOAD_BINS - 1),
+            label=f"More than {threshold}",
+            colour=colour,
+        )
+        for threshold, colour in thresholds
     ]
-    over = {threshold: sum(1 for n in loads if n > threshold) for threshold, _colour in CASELOAD_THRESHOLDS}
+    over = {threshold: sum(1 for n in loads if n > threshold) for threshold, _colour in thresholds}
     if loads:
         headline = (
             f"{len(loads)} social workers, average {statistics.mean(loads):.1f} children, highest {max(loads)}; "
@@ -456,7 +579,7 @@ def caseloads(as_of: date, children=None) -> Indicator:
         f"Social workers by the number of children allocated to them on {_day(as_of)}: "
         + "; ".join(f"{label} children: {count}" for label, count in zip(labels, bins, strict=True))
         + ". Lines mark "
-        + " and ".join(f"more than {t} children" for t, _c in CASELOAD_THRESHOLDS)
+        + " and ".join(f"more than {t} children" for t, _c in thresholds)
         + "."
     )
     return Indicator(
@@ -490,6 +613,6 @@ def build_indicators(*, as_of: date, children: QuerySet[Child] | None = None) ->
         icpcs_in_time(months, as_of, children),
         cin_plan_durations(months, as_of, children),
         repeat_cp_plans(months, as_of, children),
-        children_seen(),
+        children_seen(months, as_of, children),
         caseloads(as_of, children),
     ]

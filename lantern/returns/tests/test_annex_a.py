@@ -245,7 +245,7 @@ def test_a_handcrafted_child_appears_in_the_right_lists_with_the_right_values(wo
     [assessment] = rows_for(book, "List 4", hana)
     assert assessment["Does the Child have a Disability"] == "a) Yes"
     assert as_date(assessment["Continuous Assessment Start Date"]) == date(2026, 2, 4)
-    assert assessment["Child Seen During Continuous Assessment"] == "c) Unknown"
+    assert assessment["Child Seen During Continuous Assessment"] == "b) No"  # no visit recorded
     assert as_date(assessment["Continuous Assessment Date of Authorisation"]) == date(2026, 3, 10)
     assert assessment["Was the child assessed as requiring LA children's social care support?"] == "a) Yes"
 
@@ -262,7 +262,7 @@ def test_a_handcrafted_child_appears_in_the_right_lists_with_the_right_values(wo
     assert cin["Primary Need Code"] == "N1 - Abuse or neglect"
     assert cin["CIN Closure Date"] is None and cin["Reason for Closure"] is None
     assert cin["Case Status"] == "b) Child Protection plan"
-    assert cin["Date Child Was Last Seen"] is None  # visits are not recorded yet
+    assert cin["Date Child Was Last Seen"] is None  # not seen on a recorded visit
 
     [cp] = rows_for(book, "List 7", hana)  # the 2024 plan ended before the window
     assert as_date(cp["Child Protection Plan Start Date"]) == date(2026, 3, 20)
@@ -274,6 +274,91 @@ def test_a_handcrafted_child_appears_in_the_right_lists_with_the_right_values(wo
     assert (cp["Allocated Team"], cp["Allocated Worker"]) == ("North locality", worker)
 
     assert rows_for(book, "List 2", hana) == []
+
+
+def _visit(child, by, day: date, **fields):
+    from lantern.recording.models import Visit
+
+    values = {
+        "visit_type": "cin_statutory",
+        "location": "home",
+        "present": "Mum",
+        "child_seen": True,
+        "seen_alone": False,
+        "observations": "Observed",
+        "analysis": "Analysed",
+        "next_steps": "Next",
+    }
+    values.update(fields)
+    return Visit.objects.create(
+        child=child, author=by, visited_at=at(day.year, day.month, day.day), visited_on=day, **values
+    )
+
+
+@pytest.mark.parametrize("writer", ["streamed", "openpyxl"])
+def test_visits_fill_the_seen_columns_of_lists_4_6_and_7(world, hana, writer):
+    sw = world.users["sw_north"]
+    _visit(hana, sw, date(2026, 2, 10))  # during the assessment (4 Feb to 10 March)
+    _visit(hana, sw, date(2026, 3, 25), visit_type="cp_statutory", seen_alone=True)
+    _visit(hana, sw, date(2026, 3, 28), visit_type="other")  # seen, but not a statutory visit
+    _visit(hana, sw, date(2026, 3, 30), visit_type="cp_statutory", child_seen=False, not_seen_reason="Out")
+    _visit(hana, sw, date(2026, 4, 5), visit_type="cp_statutory")  # after the as-of date
+    book = streamed(as_of=AS_OF) if writer == "streamed" else read_back(build_annex_a(as_of=AS_OF))
+
+    [assessment] = rows_for(book, "List 4", hana)
+    assert assessment["Child Seen During Continuous Assessment"] == "a) Yes"
+    [cin] = rows_for(book, "List 6", hana)
+    assert as_date(cin["Date Child Was Last Seen"]) == date(2026, 3, 28)  # any visit where the child was seen
+    ws = book["List 6"]
+    column = [c.value for c in ws[1]].index("Date Child Was Last Seen") + 1
+    [row] = [r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == hana.la_child_id]
+    assert ws.cell(row=row, column=column).is_date
+    assert ws.cell(row=row, column=column).number_format == "dd/mm/yyyy"
+    [cp] = rows_for(book, "List 7", hana)
+    assert as_date(cp["Date of the Last Statutory Visit"]) == date(2026, 3, 25)
+    assert cp["Was the Child Seen Alone?"] == "a) Yes"
+
+    # An earlier as-of date sees only the visits made by then.
+    earlier = read_back(build_annex_a(as_of=date(2026, 3, 26)))
+    [cin] = rows_for(earlier, "List 6", hana)
+    assert as_date(cin["Date Child Was Last Seen"]) == date(2026, 3, 25)
+
+
+def test_seen_alone_no_and_blank_without_a_statutory_visit(world, hana):
+    sw = world.users["sw_north"]
+    _visit(hana, sw, date(2026, 3, 25), visit_type="cp_statutory", seen_alone=True)
+    _visit(hana, sw, date(2026, 3, 27), visit_type="cp_statutory", seen_alone=False)
+    own = world.children["own"]
+    episode = CINEpisode.objects.get(child=own)
+    ChildProtectionPlan.objects.create(
+        child=own, episode=episode, start_date=date(2026, 2, 2), initial_category="NEG", latest_category="NEG"
+    )
+    _visit(own, sw, date(2026, 3, 1), visit_type="other", seen_alone=True)  # not statutory
+    Assessment.objects.create(
+        episode=episode,
+        child=own,
+        start_date=date(2026, 3, 2),
+        due_date=date(2026, 5, 5),
+        status=WorkStatus.APPROVED,
+        authorised_date=date(2026, 3, 20),
+        outcome=AssessmentOutcome.CIN_PLAN,
+    )
+    _visit(own, sw, date(2026, 3, 21))  # the day after the assessment was authorised
+
+    book = read_back(build_annex_a(as_of=AS_OF))
+
+    [cp] = rows_for(book, "List 7", hana)
+    assert as_date(cp["Date of the Last Statutory Visit"]) == date(2026, 3, 27)
+    assert cp["Was the Child Seen Alone?"] == "b) No"  # at the last statutory visit
+    [cp] = rows_for(book, "List 7", own)
+    assert as_date(cp["Date of the Last Statutory Visit"]) == date(2026, 3, 21)
+    [assessment] = rows_for(book, "List 4", own)
+    assert assessment["Child Seen During Continuous Assessment"] == "b) No"
+    [cin] = rows_for(book, "List 6", own)
+    assert as_date(cin["Date Child Was Last Seen"]) == date(2026, 3, 21)
+    team = world.children["team"]
+    [cin] = rows_for(book, "List 6", team)
+    assert cin["Date Child Was Last Seen"] is None
 
 
 def test_closed_episodes_nfa_referrals_and_early_help(world):

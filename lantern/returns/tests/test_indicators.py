@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import xml.etree.ElementTree as ET  # noqa: S405 - parses only SVG this code wrote, in tests
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -283,10 +283,81 @@ def test_repeat_child_protection_plans(world):
     assert row_for(indicator, "February 2026") == ["February 2026", "2", "1", "50.0%"]
 
 
-def test_children_seen_is_not_made_up(db):
+def _seen(child, by, day: date, **fields):
+    from django.utils import timezone
+
+    from lantern.recording.models import Visit
+
+    values = {
+        "visit_type": "cin_statutory",
+        "location": "home",
+        "present": "Mum",
+        "child_seen": True,
+        "observations": "Observed",
+        "analysis": "Analysed",
+        "next_steps": "Next",
+    }
+    values.update(fields)
+    visited_at = timezone.make_aware(datetime.combine(day, time(10)))
+    return Visit.objects.create(child=child, author=by, visited_at=visited_at, visited_on=day, **values)
+
+
+def test_children_seen_within_timescale_at_each_month_end(world):
+    """Five children in need referred on 5 January 2026 (the world), each seen differently."""
+    sw = world.users["sw_north"]
+    own, team, south, west, restricted = (world.children[k] for k in ("own", "team", "south", "west", "restricted"))
+    _seen(own, sw, date(2026, 3, 10))  # due 7 April: within timescale on 31 March
+    _seen(team, sw, date(2026, 2, 20))  # due 20 March: overdue on 31 March
+    _seen(south, sw, date(2026, 3, 30), child_seen=False, not_seen_reason="Out")  # not seen: does not count
+    ChildProtectionPlan.objects.create(
+        child=west,
+        episode=west.cin_episodes.get(),
+        start_date=date(2026, 3, 2),
+        initial_category="NEG",
+        latest_category="NEG",
+    )
+    _seen(west, sw, date(2026, 3, 20), visit_type="cp_statutory")  # due 10 working days later: 3 April
+    _seen(restricted, sw, date(2026, 3, 2))  # due 30 March: overdue by a day
     indicator = by_key()["children-seen"]
-    assert indicator.not_recorded and indicator.headline == "Not yet recorded in Lantern"
-    assert indicator.rows == [] and indicator.chart == ""
+    assert not indicator.not_recorded
+    assert row_for(indicator, "31 March 2026") == ["31 March 2026", "5", "2", "40.0%"]
+    assert indicator.headline == "40.0% (2 of 5 children in need on 31 March 2026 seen within timescale)"
+    # End of January: everyone is within the first four weeks of the referral (due 2 February).
+    assert row_for(indicator, "31 January 2026") == ["31 January 2026", "5", "5", "100.0%"]
+    # End of February: only Tariq had been seen (20 February); the others were due on 2 February.
+    assert row_for(indicator, "28 February 2026") == ["28 February 2026", "5", "1", "20.0%"]
+    # Before the referrals there were no children in need.
+    assert row_for(indicator, "31 December 2025") == ["31 December 2025", "0", "0", "-"]
+    svg = parse_svg(indicator.chart)
+    assert svg.get("role") == "img"
+    assert svg.find(f"{SVG}title").text == "Children seen within timescale"
+
+
+def test_children_seen_follows_the_plans_frequency_and_leaves_out_the_unborn(world):
+    sw = world.users["sw_north"]
+    own = world.children["own"]
+    plan = CINPlan.objects.create(title="P", author=sw, status=WorkStatus.APPROVED, start_date=date(2026, 2, 1))
+    section = CINPlanChild.objects.create(
+        plan=plan, child=own, episode=own.cin_episodes.get(), start_date=date(2026, 2, 1)
+    )
+    from lantern.recording.models import PlanVisitFrequency
+
+    PlanVisitFrequency.objects.create(section=section, weeks=8, reason="Stable", set_by=sw)
+    _seen(own, sw, date(2026, 2, 20))  # due 17 April at every 8 weeks (20 March at the default)
+    unborn = f.make_child(date_of_birth=None, expected_date_of_birth=date(2026, 6, 1))
+    episode(unborn, date(2026, 1, 5))
+    indicator = by_key()["children-seen"]
+    assert row_for(indicator, "31 March 2026") == ["31 March 2026", "5", "1", "20.0%"]
+
+
+def test_children_seen_counts_only_the_given_children(world):
+    from lantern.people.models import Child
+
+    sw = world.users["sw_north"]
+    _seen(world.children["own"], sw, date(2026, 3, 10))
+    mine = Child.objects.filter(pk=world.children["own"].pk)
+    indicator = by_key(children=mine)["children-seen"]
+    assert row_for(indicator, "31 March 2026") == ["31 March 2026", "1", "1", "100.0%"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,6 +406,19 @@ def test_caseload_distribution_with_the_20_and_30_thresholds(world):
     assert len(thresholds) == 2
 
 
+def test_caseload_thresholds_are_the_councils_social_worker_settings(world):
+    from lantern.core.local_settings import set_setting
+
+    heavy = f.make_worker(role=Role.SOCIAL_WORKER, team=world.south)
+    _hold(heavy, world.south, 16)
+    set_setting("caseload_sw_amber", 10)
+    set_setting("caseload_sw_red", 15)
+    indicator = caseloads(AS_OF)
+    assert "1 with more than 10; 1 with more than 15" in indicator.headline
+    labels = [t.text for t in parse_svg(indicator.chart).iter(f"{SVG}text")]
+    assert "More than 10" in labels and "More than 15" in labels and "More than 20" not in labels
+
+
 # ---------------------------------------------------------------------------------------------
 # Charts
 # ---------------------------------------------------------------------------------------------
@@ -380,15 +464,15 @@ def test_bar_chart_is_valid_accessible_svg_with_an_axis_that_fits():
 def test_every_chart_on_the_page_is_accessible(client, world):
     client.force_login(world.users["leader"])
     body = client.get(reverse("returns:indicators")).content.decode()
-    assert body.count('role="img"') == 7  # every indicator but children seen
+    assert body.count('role="img"') == 8  # every indicator has its chart
     start = 0
-    for _ in range(7):
+    for _ in range(8):
         start = body.index("<svg", start)
         end = body.index("</svg>", start) + len("</svg>")
         svg = parse_svg(body[start:end])
         assert [e.tag for e in list(svg)[:2]] == [f"{SVG}title", f"{SVG}desc"]
         start = end
-    assert body.count('class="govuk-table"') == 7  # the numbers behind each chart
+    assert body.count('class="govuk-table"') == 8  # the numbers behind each chart
 
 
 # ---------------------------------------------------------------------------------------------
@@ -403,7 +487,7 @@ def test_leaders_inspectors_auditors_and_service_managers_see_the_indicators(cli
     assert response.status_code == 200
     body = response.content.decode()
     assert '<h1 class="govuk-heading-l">Performance indicators</h1>' in body
-    assert "Not yet recorded in Lantern" in body
+    assert "Children seen within timescale" in body
     assert f"England 2025: {england_2025('rereferral_percent'):.1f}%" in body
     assert "Not available" in body  # indicators without a national figure say so
 
@@ -424,7 +508,7 @@ def test_the_page_says_not_available_without_the_national_figures(client, world,
     client.force_login(world.users["leader"])
     body = client.get(reverse("returns:indicators")).content.decode()
     assert "England 2025" not in body
-    assert body.count("Not available") == 7
+    assert body.count("Not available") == 8
 
 
 def _more_history(world, n: int, offset: int) -> None:
@@ -479,7 +563,7 @@ def test_queries_are_bounded_and_do_not_grow_with_the_data(client, world, django
     _more_history(world, 12, 40)
     with CaptureQueriesContext(connection) as many:
         by_key()
-    assert len(many.captured_queries) == len(few.captured_queries) <= 8
+    assert len(many.captured_queries) == len(few.captured_queries) <= 11
     client.force_login(world.users["inspector"])
     with django_assert_max_num_queries(16):
         assert client.get(reverse("returns:indicators")).status_code == 200
