@@ -67,7 +67,8 @@ def _field(value):
 
 def _expr(value, field):
     if isinstance(value, str):
-        value = F(value)
+        # A field path (an id column) is used as it is, so filters on it can use its index.
+        return F(value)
     if not isinstance(value, Expression | F):
         value = Value(value)
     return Cast(value, field) if not isinstance(field, DateTimeField | DateField) else value
@@ -99,7 +100,8 @@ def event_values(
     return queryset.annotate(
         ev_child=_expr(child, IntegerField()),
         ev_on=_field(on),
-        ev_at=Value(None, DateTimeField()) if at is None else _field(at),
+        # A bare NULL is typed text by PostgreSQL in a UNION of three or more branches.
+        ev_at=Cast(Value(None), DateTimeField()) if at is None else _field(at),
         ev_kind=Value(kind, CharField()),
         ev_title=Cast(title_expr, CharField()),
         ev_detail=detail_expr,
