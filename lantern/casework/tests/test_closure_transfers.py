@@ -332,7 +332,8 @@ def test_my_work_queries_are_bounded(client, world, django_assert_max_num_querie
         Assessment.objects.create(episode=episode, child=child, start_date=date(2026, 1, 6), due_date=date(2026, 3, 10))
         services.closure_request(child=child, reason="RC7", closure_date=date(2026, 3, 2), summary="x", by=sw)
     client.force_login(world.users["tm_north"])
-    with django_assert_max_num_queries(14):
+    # One query per kind of work, including the kinds later apps add (visits, oversight, alerts ...).
+    with django_assert_max_num_queries(26):
         assert client.get(reverse("casework:my_work")).status_code == 200
 
 

@@ -102,8 +102,9 @@ def test_child_record_issues_a_bounded_number_of_queries(client, world, django_a
         f.allocate(s, team=world.north, worker=world.users["sw_north"])
     f.make_siblings(child, *siblings)
     client.force_login(world.users["sw_north"])
-    # A fixed budget: session, user, access check and log, then one query per section of the page.
-    with django_assert_max_num_queries(30):
+    # A fixed budget: session, user, access check and log, one query per section of the page, and
+    # one or two per panel that later apps add (seen, oversight, alerts, notes, chronology ...).
+    with django_assert_max_num_queries(45):
         assert client.get(reverse("casework:child", args=[child.pk])).status_code == 200
 
 
