@@ -42,6 +42,7 @@ GROUPS: dict[str, str] = {
     "allocation": "Workers, teams and transfers",
     "family": "Birth, family and addresses",
     "approval": "Other manager decisions",
+    "audit": "Case audits",
 }
 
 #: The most rows a printed chronology holds; narrow the dates or types for more.
