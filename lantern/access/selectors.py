@@ -83,10 +83,11 @@ def visible_children(user: Worker) -> QuerySet[Child]:
     return Child.objects.filter(visibility_condition(user)).select_related("person")
 
 
-def can_see_child(user: Worker, child: Child) -> bool:
+def can_see_child(user: Worker, child: Child, *, fresh: bool = False) -> bool:
     # A child fetched by `get_child_for_user` for this same user was already checked (the page's
-    # panels ask again and again); any other child object is checked in the database.
-    if getattr(child, "_lantern_visible_to", None) == user.pk:
+    # panels ask again and again); any other child object is checked in the database. After a
+    # write that may take the child out of the user's scope, ask with `fresh=True`.
+    if not fresh and getattr(child, "_lantern_visible_to", None) == user.pk:
         return True
     return visible_children(user).filter(pk=child.pk).exists()
 

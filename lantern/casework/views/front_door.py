@@ -237,7 +237,7 @@ def contact_decide(request, child_id: int, contact_id: int):
                 _apply_errors(form, e, {"team": team_field})
             else:
                 messages.success(request, _decided_message(child, values, in_time=today <= due))
-                if can_see_child(request.user, child):
+                if can_see_child(request.user, child, fresh=True):
                     return redirect("casework:child", child_id=child.pk)
                 return redirect("casework:front_door")
     else:
