@@ -67,7 +67,7 @@ def get_setting(key: str):
         stored = dict(LocalSetting.objects.values_list("key", "value"))
         fresh = {f"local-setting:{k}": stored.get(k, d.default) for k, d in DEFINITIONS.items()}
         cache.set_many(fresh, _CACHE_SECONDS)
-        value = fresh[cache_key] if cache_key in fresh else definition.default
+        value = fresh.get(cache_key, definition.default)
     return value
 
 
