@@ -84,8 +84,9 @@ def test_contact_to_step_down_for_a_family(page, axe, haddads, sign_in, sign_out
     episode = CINEpisode.objects.get(child=amir, closure_date__isnull=True)
     assert episode.referral_source == "2A" and episode.primary_need == "N1"
     # Lina's referral arrives the same way; recorded here through the services to keep the journey short.
-    services.referral_start(child=lina, referral_date=today, source="2A", primary_need="N1", by=haddads["sw"],
-                            team=haddads["north"])
+    services.referral_start(
+        child=lina, referral_date=today, source="2A", primary_need="N1", by=haddads["sw"], team=haddads["north"]
+    )
 
     # 2. Assessment for Amir, submitted to the manager.
     page.get_by_role("link", name="Start an assessment").click()
@@ -96,7 +97,7 @@ def test_contact_to_step_down_for_a_family(page, axe, haddads, sign_in, sign_out
     axe(page)
     for name, text in {
         "lived_experience": "Amir looks after Lina most mornings and often misses breakfast.",
-        "child_words": "\"I make Lina's toast when Mum is asleep.\"",
+        "child_words": '"I make Lina\'s toast when Mum is asleep."',
         "identity_diversity": "Amir is British Syrian, speaks Arabic at home and English at school.",
         "family_involvement": "Met Mum twice at home; spoke to Dad by phone.",
         "family_views": "Mum says she is exhausted and wants help with routines.",
@@ -145,8 +146,10 @@ def test_contact_to_step_down_for_a_family(page, axe, haddads, sign_in, sign_out
     axe(page)
     plan = CINPlan.objects.get()
     target = today + timedelta(weeks=20)
-    for child, outcome in ((amir, "Amir has breakfast at home and is not caring for Lina in the mornings"),
-                           (lina, "Lina attends nursery every day")):
+    for child, outcome in (
+        (amir, "Amir has breakfast at home and is not caring for Lina in the mornings"),
+        (lina, "Lina attends nursery every day"),
+    ):
         section = plan.children.get(child=child)
         page.goto(f"/children/{amir.pk}/plans/{plan.pk}/sections/{section.pk}/")
         page.locator("[name=needs]").fill(f"{child.person.first_name}'s own needs: routine and food.")
@@ -239,8 +242,14 @@ def test_contact_to_step_down_for_a_family(page, axe, haddads, sign_in, sign_out
 def test_escalation_from_cin_to_section_47_and_child_protection_plan(page, axe, haddads, sign_in):
     amir = haddads["amir"]
     day = last_working_day()
-    services.referral_start(child=amir, referral_date=day - timedelta(days=30), source="6", primary_need="N1",
-                            by=haddads["sw"], team=haddads["north"])
+    services.referral_start(
+        child=amir,
+        referral_date=day - timedelta(days=30),
+        source="6",
+        primary_need="N1",
+        by=haddads["sw"],
+        team=haddads["north"],
+    )
     sign_in("sw.north")
     page.goto(f"/children/{amir.pk}/")
     page.get_by_role("link", name="Record a strategy discussion").click()
