@@ -78,13 +78,37 @@ def axe():
 _IMMUTABLE_TRIGGERS: dict[str, str] = {}
 
 
+_DB_BLOCKER = None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the flush (the last step of a browser test's teardown), put the immutability triggers
+    back, so a unit test that runs next in the same worker still finds its database rules."""
+    yield
+    if _DB_BLOCKER is None or "flushable_immutable_tables" not in getattr(item, "fixturenames", ()):
+        return
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    with _DB_BLOCKER.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {row[0] for row in cursor.fetchall()}
+        for name, sql in _IMMUTABLE_TRIGGERS.items():
+            if name not in present:
+                cursor.execute(sql)
+
+
 @pytest.fixture
-def flushable_immutable_tables(transactional_db):
+def flushable_immutable_tables(transactional_db, django_db_blocker):
     """On SQLite, Django empties tables between browser tests with DELETE, which the
     immutability triggers refuse. Lift the triggers after the test (the flush runs next) and put
     them back before the next one. PostgreSQL empties with TRUNCATE, which row triggers ignore."""
     from django.db import connection
 
+    global _DB_BLOCKER
+    _DB_BLOCKER = django_db_blocker
     if connection.vendor != "sqlite":
         yield
         return
