@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils import timezone
 
 from lantern.casework.selectors import work_items
+from lantern.core.paging import paginate
 from lantern.workforce.models import Role
 
 
@@ -19,10 +20,15 @@ def my_work(request):
     rows = [(item, item.state(today)) for item in items]
     approvals = [(i, s) for i, s in rows if i.awaiting_approval]
     due = [(i, s) for i, s in rows if not i.awaiting_approval]
+    # A team's list runs to hundreds of items: show it a page at a time, soonest first.
+    due_page, query_string = paginate(request, due, per_page=50)
     context = {
         "is_manager": is_manager,
         "scope": "team" if team else "mine",
-        "due": due,
+        "due": due_page.object_list,
+        "due_count": len(due),
+        "page_obj": due_page,
+        "query_string": query_string,
         "approvals": approvals,
         "overdue_count": sum(1 for _, s in due if s == "overdue"),
         "today": today,
