@@ -43,7 +43,7 @@ from lantern.casework.models import (
     WorkStatus,
 )
 from lantern.core import codes
-from lantern.core.calendar import add_working_days, is_working_day
+from lantern.core.calendar import add_months, add_working_days, is_working_day
 from lantern.core.local_settings import get_setting
 from lantern.people.models import Child
 from lantern.workforce.models import (
@@ -63,15 +63,7 @@ from lantern.workforce.models import (
 
 
 def _months_before(day: date, months: int) -> date:
-    month = day.month - months
-    year = day.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
+    return add_months(day, -months)
 
 
 def open_episode(child: Child) -> CINEpisode | None:

@@ -39,6 +39,7 @@ when they are announced.
 
 from __future__ import annotations
 
+import calendar as _calendar
 import datetime
 import operator
 from functools import lru_cache
@@ -249,3 +250,12 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     if end >= start:
         return _count_working_days(start + _ONE_DAY, end)
     return -_count_working_days(end, start - _ONE_DAY)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months later (earlier when negative), or that month's last
+    day when it is shorter: 31 Jan + 1 month = 28 (or 29) Feb."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))

@@ -57,7 +57,7 @@ from lantern.casework.models import (
     StrategyDiscussion,
 )
 from lantern.core import codes
-from lantern.core.calendar import add_working_days
+from lantern.core.calendar import add_months, add_working_days
 from lantern.core.local_settings import SettingDefinition, define, get_setting
 from lantern.workforce.models import Allocation, AllocationRole, Role, Worker
 
@@ -232,19 +232,6 @@ def keys_shown_to(role: str) -> list[str]:
 
 
 @cache
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (or earlier, when negative); the month's last day if shorter."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
-
-
 def day_start(day: date) -> datetime:
     """Midnight at the start of `day`, local time (for comparing date-times with days)."""
     return timezone.make_aware(datetime.combine(day, time.min))

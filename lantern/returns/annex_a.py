@@ -109,6 +109,7 @@ from lantern.casework.models import (
     Section47,
 )
 from lantern.core import codes
+from lantern.core.calendar import add_months
 from lantern.people.models import Child, ChildDisability
 from lantern.recording.models import Visit
 from lantern.recording.selectors import annotate_seen
@@ -250,15 +251,7 @@ def load_spec(path: Path | None = None) -> Spec:
 
 def months_before(day: date, months: int) -> date:
     """The same day `months` calendar months earlier (the month's last day if it is shorter)."""
-    month = day.month - months
-    year = day.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
+    return add_months(day, -months)
 
 
 def window(as_of: date, months: int = 6) -> tuple[date, date]:

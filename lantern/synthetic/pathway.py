@@ -68,6 +68,7 @@ from lantern.casework.models import (
     ThresholdLevel,
     WorkStatus,
 )
+from lantern.core.calendar import add_months
 from lantern.core.codes import Ethnicity
 from lantern.workforce.models import AllocationReason, AllocationRole, Role, TeamType, Transfer, TransferKind
 
@@ -676,15 +677,7 @@ class S47Plan:
 
 def _months_before(day: date, months: int) -> date:
     """As casework.services._months_before (the re-referral window)."""
-    month = day.month - months
-    year = day.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
+    return add_months(day, -months)
 
 
 # ---------------------------------------------------------------------------

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from lantern.core.calendar import add_months
 from lantern.people.models import Child
 from lantern.workforce.models import (
     AUTHORITY_WIDE_ROLES,
@@ -81,11 +81,7 @@ def current_allocations(child: Child) -> QuerySet[Allocation]:
 
 def continuity_window(as_of: date, months: int = 12) -> date:
     """The first day of the `months` months up to `as_of` (worker continuity is counted over it)."""
-    year, month = divmod(as_of.month - 1 - months, 12)
-    year += as_of.year
-    month += 1
-    last_day = calendar.monthrange(year, month)[1]
-    return date(year, month, min(as_of.day, last_day))
+    return add_months(as_of, -months)
 
 
 def with_worker_count(children: QuerySet[Child], *, as_of: date, months: int = 12) -> QuerySet[Child]:

@@ -3,7 +3,6 @@ protection plans, each against its statutory timescale (Working Together 2023)."
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 from django.contrib import messages
@@ -18,20 +17,13 @@ from lantern.casework import services
 from lantern.casework.forms_assessments import CPPlanEndForm, CPReviewForm, ICPCForm, StrategyDiscussionForm
 from lantern.casework.models import ChildProtectionPlan, Section47, StrategyDiscussion
 from lantern.casework.views.common import apply_service_errors, child_for_change, child_for_reading
-from lantern.core.calendar import working_days_between
+from lantern.core.calendar import add_months, working_days_between
 from lantern.core.local_settings import get_setting
 
 #: National timescales for child protection review conferences (Working Together 2023): the
 #: first within 3 months of the initial conference, then at least every 6 months.
 FIRST_REVIEW_MONTHS = 3
 LATER_REVIEW_MONTHS = 6
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def next_review_due(plan: ChildProtectionPlan, review_dates: list[date]) -> date | None:

@@ -423,3 +423,15 @@ def test_a_few_hundred_days_is_fast_enough():
     # 500 working days is roughly two years; must not raise or take long.
     result = add_working_days(D(2025, 1, 1), 500)
     assert working_days_between(D(2025, 1, 1), result) == 500
+
+
+def test_add_months_keeps_the_day_or_takes_the_months_last():
+    from datetime import date
+
+    from lantern.core.calendar import add_months
+
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert add_months(date(2026, 3, 31), -1) == date(2026, 2, 28)
+    assert add_months(date(2026, 11, 26), -12) == date(2025, 11, 26)
+    assert add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
