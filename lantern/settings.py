@@ -198,9 +198,9 @@ CACHES = {
     )
 }
 
-# Ofsted's Annex A headings and DfE's national figures, as published (../shared/reference in
-# development; a deployment ships a copy of that folder and points here).
-LANTERN_REFERENCE_DIR = os.environ.get("LANTERN_REFERENCE_DIR", str(BASE_DIR.parent / "shared" / "reference"))
+# Ofsted's Annex A headings and DfE's national figures, as published, ship inside the package
+# (lantern/reference/). Set this only to use a newer copy of the same files.
+LANTERN_REFERENCE_DIR = os.environ.get("LANTERN_REFERENCE_DIR") or None
 
 LOGGING = {
     "version": 1,

@@ -6,7 +6,7 @@
 2. For each size, seeds a fresh SQLite database under /tmp (seed 1, as of 2026-03-31) and
    exports the census: `manage.py cin_census --year 2026 --la-code 888`.
 3. Runs both validators (the community one with its cin2025_26 ruleset) on each export and on
-   every sample in ../shared/reference/census-samples/.
+   every sample in lantern/reference/census-samples/.
 4. Prints, rule by rule, how many children each flags, and every child where they disagree,
    with the reason when the disagreement is a known difference pinned by a hand-made file in
    lantern/returns/tests/test_conformance.py (the community code does something other than
@@ -42,7 +42,7 @@ from lantern.returns.validation.community import ensure_venv, run_community  # n
 from lantern.returns.validation.layout import Child, Reader, parse_date  # noqa: E402
 from lantern.returns.validation.rules import Context  # noqa: E402
 
-SAMPLES = ROOT.parent / "shared" / "reference" / "census-samples"
+SAMPLES = ROOT / "lantern" / "reference" / "census-samples"
 YEAR, LA_CODE, SEED, AS_OF = "2026", "888", "1", "2026-03-31"
 RETURN = "(whole return)"
 NO_ID = "(no LAchildID)"

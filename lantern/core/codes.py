@@ -1,6 +1,6 @@
 """National code lists, in one place.
 
-Codes are those of the DfE Children in Need census (see ../shared/reference/cin-census.md).
+Codes are those of the DfE Children in Need census (see lantern/reference/cin-census.md).
 Models, forms and exports all use these choices; Ofsted's prefixed Annex A strings are made
 from them only when a workbook is written.
 """

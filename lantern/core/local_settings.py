@@ -1,4 +1,4 @@
-"""The registry of council settings and their defaults (from ../shared/reference/timescales.md).
+"""The registry of council settings and their defaults (from lantern/reference/timescales.md).
 
     from lantern.core.local_settings import get_setting
     weeks = get_setting("cin_review_weeks")

@@ -1,7 +1,7 @@
 """Council settings the practice standards add (the standards also use core settings such as
 `oversight_weeks` and other apps' settings such as `fsw_checkin_weeks`).
 
-Defaults come from ../shared/reference/timescales.md where it gives one; where it does not, the
+Defaults come from lantern/reference/timescales.md where it gives one; where it does not, the
 default is a cautious starting point that the council reviews on the standards page
 (/standards/). Each standard can also be switched off: `standard_on_<key>` (see standards.py).
 """

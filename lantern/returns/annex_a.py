@@ -4,7 +4,7 @@
     write_annex_a("annex_a.xlsx", as_of=date(2026, 3, 31))  # the same, streamed to a file
 
 Eleven sheets, "List 1" to "List 11", with the headings in row 1 exactly as Ofsted's template
-(read at run time from annex-a-lists.json in the shared reference folder, never copied here).
+(read at run time from lantern/reference/annex-a-lists.json, Ofsted's published list, never retyped).
 Values are written in Ofsted's form ("a) Male", "q) 6: Police", "N1 - Abuse or neglect"): each
 national code kept in Lantern is looked up in the json's allowed values by its code, so the
 strings exist only in the json. Dates are real Excel dates, counts are numbers.
@@ -87,7 +87,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape as xml_escape
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -97,6 +96,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from lantern import reference
 from lantern.casework.models import (
     Assessment,
     AssessmentOutcome,
@@ -165,9 +165,8 @@ class AnnexASpecError(ImproperlyConfigured):
 
 
 def reference_dir() -> Path:
-    """The shared reference folder (Ofsted's and DfE's published lists and figures)."""
-    configured = getattr(settings, "LANTERN_REFERENCE_DIR", None)
-    return Path(configured) if configured else Path(settings.BASE_DIR).parent / "shared" / "reference"
+    """The reference folder (Ofsted's and DfE's published lists and figures): lantern/reference."""
+    return reference.path()
 
 
 _PREFIX = re.compile(r"^[a-z]{1,2}[0-9]?\) (.*)$")

@@ -4,7 +4,7 @@
 `random.Random(seed)`, ordered structures only, no clock), then writes it with `bulk_create` in a
 fixed order inside one transaction. The same size, seed and as-of date always give the same data.
 
-Shapes come from DfE's children in need statistics (../shared/reference): referrals a year,
+Shapes come from DfE's children in need statistics (lantern/reference): referrals a year,
 re-referrals within 12 months (about a fifth), referrals with no further action (about 6%),
 children in need on the as-of date, primary needs (abuse or neglect well over half), referral
 sources (police, schools, health), closure reasons and child protection plans (about one CIN

@@ -1,2 +1,2 @@
 """The DfE children in need census: the export from the record (`export.py`) and the import of
-a council's earlier returns (`importer.py`). Layout and codes: ../shared/reference/cin-census.md."""
+a council's earlier returns (`importer.py`). Layout and codes: lantern/reference/cin-census.md."""

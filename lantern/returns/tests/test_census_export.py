@@ -3,7 +3,6 @@ holds, and a bounded number of queries whatever the number of children."""
 
 from datetime import date, datetime
 from io import StringIO
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
 from lantern import factories as f
+from lantern import reference
 from lantern.casework.models import (
     Assessment,
     AssessmentFactorRecord,
@@ -29,11 +29,11 @@ from lantern.people.models import Child, ChildDisability
 from lantern.returns.census.export import build_census, census_period
 from lantern.returns.models import ImportedPreviousPlans, ReturnJob, ReturnJobKind, ReturnJobStatus
 
-SAMPLES = Path("/work/shared/reference/census-samples")
+SAMPLES = reference.SAMPLES
 YEAR = 2026
 NOW = datetime(2026, 5, 1, 9, 30, tzinfo=ZoneInfo("Europe/London"))
 
-# The schema's sequence for each element (../shared/reference/cin-census.md, 2025-26 layout).
+# The schema's sequence for each element (lantern/reference/cin-census.md, 2025-26 layout).
 ORDER = {
     "Message": ["Header", "Children"],
     "Header": ["CollectionDetails", "Source"],

@@ -4,7 +4,6 @@ later return, and refusal with line numbers (nothing saved)."""
 import re
 from datetime import date
 from io import BytesIO, StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +12,7 @@ from django.db import transaction
 from lxml import etree
 
 from lantern import factories as f
+from lantern import reference
 from lantern.casework.models import (
     Assessment,
     AssessmentFactorRecord,
@@ -32,7 +32,7 @@ from lantern.returns.census.importer import SYSTEM_USERNAME, CensusImportError, 
 from lantern.returns.models import ImportedPreviousPlans, ReturnJob, ReturnJobKind, ReturnJobStatus
 from lantern.workforce.models import Worker
 
-SAMPLES = Path("/work/shared/reference/census-samples")
+SAMPLES = reference.SAMPLES
 TABLES = (Person, Child, ChildDisability, CINEpisode, Assessment, AssessmentFactorRecord, CINPlan, CINPlanChild,
           StrategyDiscussion, Section47, ChildProtectionPlan, CPPlanReview, ImportedPreviousPlans)  # fmt: skip
 

@@ -4,7 +4,7 @@
 sample files. Each disagreement it has found is reproduced here with a tiny hand-made file,
 asserting our result, with the DfE rule text that shows which side is right and what the
 community code does instead. The first four come from the samples in
-../shared/reference/census-samples/; the rest were found by running the community validator
+lantern/reference/census-samples/; the rest were found by running the community validator
 on the files of test_validation.py, and could turn up in a real return.
 """
 

@@ -6,15 +6,14 @@ from __future__ import annotations
 import csv
 import xml.etree.ElementTree as ET  # noqa: S405 - parses only SVG this code wrote, in tests
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lantern import factories as f
+from lantern import reference
 from lantern.casework.models import (
     Assessment,
     ChildProtectionPlan,
@@ -36,7 +35,7 @@ from lantern.workforce.models import AllocationReason, AllocationRole, Role
 
 SVG = "{http://www.w3.org/2000/svg}"
 AS_OF = date(2026, 3, 31)
-REFERENCE = Path(django_settings.BASE_DIR).parent / "shared" / "reference"
+REFERENCE = reference.HERE
 
 
 def by_key(as_of=AS_OF, **kwargs):

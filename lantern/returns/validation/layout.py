@@ -1,6 +1,6 @@
 """Read a CIN census file: check it against the 2025-26 layout and turn it into plain records.
 
-The layout (../shared/reference/cin-census.md) is a fixed sequence of elements under each
+The layout (lantern/reference/cin-census.md) is a fixed sequence of elements under each
 parent. One pass over the parsed tree checks, for every parent, that its children are known,
 come in the right order and are not repeated when they may appear once, that required elements
 are there, that nothing but white space sits between elements, and that every value has the
