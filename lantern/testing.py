@@ -16,3 +16,14 @@ def error_links(body: str) -> list[str]:
 def links_to(body: str, field: str) -> bool:
     """Does the error summary link to the field (its own id, or its first choice or date box `_0`)?"""
     return any(t in (f"id_{field}", f"id_{field}_0") for t in error_links(body))
+
+
+def search(client, url: str, **terms):
+    """Post a search form (terms are never put in a URL: lantern/core/search.py) and follow it to
+    its results page; the redirect and the final URL must not contain the terms."""
+    posted = client.post(url, terms)
+    assert posted.status_code == 302, posted.status_code
+    for value in terms.values():
+        if value:
+            assert str(value) not in posted.url, posted.url
+    return client.get(posted.url)

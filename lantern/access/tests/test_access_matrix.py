@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from lantern.access.models import AccessListEntry, ChildView
 from lantern.access.selectors import get_child_for_user, visible_children
+from lantern.testing import search
 
 ALL = {"own", "team", "south", "west", "restricted"}
 
@@ -52,7 +53,7 @@ def test_record_page_allowed_or_refused(client, world, role, kind):
 def test_search_returns_only_visible_children(client, world, role):
     client.force_login(world.users[role])
     for kind, child in world.children.items():
-        response = client.get(reverse("casework:search"), {"q": child.person.last_name})
+        response = search(client, reverse("casework:search"), q=child.person.last_name)
         assert response.status_code == 200
         found = reverse("casework:child", args=[child.pk]) in response.content.decode()
         assert found == (kind in EXPECTED[role]), (role, kind)

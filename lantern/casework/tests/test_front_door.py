@@ -24,6 +24,7 @@ from lantern.casework.models import (
 from lantern.casework.views import front_door as front_door_views
 from lantern.people.models import Child, Person
 from lantern.people.services import child_create
+from lantern.testing import search
 from lantern.workforce.models import Allocation, AllocationReason, Role, TeamType
 
 LONDON = ZoneInfo("Europe/London")
@@ -533,7 +534,8 @@ NEW_CHILD_POST = {
 )
 def test_who_may_record_a_contact(client, world, role, status):
     client.force_login(world.users[role])
-    assert client.get(reverse("casework:contact_new"), {"q": "Owens"}).status_code == status
+    assert client.get(reverse("casework:contact_new")).status_code == status
+    assert client.post(reverse("casework:contact_new"), {"q": "Owens"}).status_code == (302 if status == 200 else 403)
     assert client.get(reverse("casework:contact_new_child")).status_code == status
     assert client.post(reverse("casework:contact_new_child"), NEW_CHILD_POST).status_code in (status, 302)
     url = reverse("casework:child_contact_new", args=[world.children["own"].pk])
@@ -545,10 +547,10 @@ def test_who_may_record_a_contact(client, world, role, status):
 
 def test_search_step_finds_only_visible_children_and_offers_a_new_child(client, world):
     client.force_login(world.users["sw_north"])
-    body = client.get(reverse("casework:contact_new"), {"q": "Owens"}).content.decode()
+    body = search(client, reverse("casework:contact_new"), q="Owens").content.decode()
     assert reverse("casework:child_contact_new", args=[world.children["own"].pk]) in body
     assert reverse("casework:contact_new_child") in body
-    body = client.get(reverse("casework:contact_new"), {"q": "Southall"}).content.decode()
+    body = search(client, reverse("casework:contact_new"), q="Southall").content.decode()
     assert "Sophie" not in body  # another team's child is not offered
 
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
@@ -19,6 +19,7 @@ from lantern.casework.forms_front_door import REFERRAL_ROUTES, ContactForm, Deci
 from lantern.casework.models import Contact, ContactDecision, DecisionRoute, EarlyHelpEpisode
 from lantern.casework.selectors import search_children
 from lantern.casework.views.common import apply_service_errors, child_for_change, child_for_reading
+from lantern.core import search as searches
 from lantern.core.local_settings import get_setting
 from lantern.core.paging import paginate
 from lantern.workforce.models import Role, Team
@@ -123,11 +124,18 @@ def front_door(request):
 def contact_new(request):
     """Step 1: find the child among the children the user may see, or say it is a new child."""
     _require_contact_role(request.user)
-    q = request.GET.get("q", "").strip()[:100]
+    # The terms are posted and kept in the session, never put in the URL (lantern/core/search.py).
+    if request.method == "POST":
+        terms = searches.terms_from(request.POST, {"q": 100})
+        if not terms["q"]:
+            return redirect("casework:contact_new")
+        return redirect(searches.results_url(request, "contact", terms, reverse("casework:contact_new")))
+    q = (searches.recall(request, "contact") or {}).get("q", "")
     page = query = None
     if q:
         page, query = paginate(request, search_children(request.user, q))
-    return render(request, "casework/front_door/contact_search.html", {"q": q, "page_obj": page, "query_string": query})
+    context = {"q": q, "page_obj": page, "query_string": query, "expired": searches.expired(request, "contact")}
+    return render(request, "casework/front_door/contact_search.html", context)
 
 
 def _teams_for_new_child(user):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from lantern.access.selectors import (
@@ -13,6 +14,7 @@ from lantern.access.selectors import (
 )
 from lantern.casework import selectors
 from lantern.core import hooks
+from lantern.core import search as searches
 from lantern.core.paging import paginate
 from lantern.people import services as people_services
 from lantern.people.forms import ChildIdentityForm
@@ -27,11 +29,19 @@ def caseload(request):
 
 
 def search(request):
-    q = request.GET.get("q", "").strip()[:100]
+    """Find a child. The terms are posted and kept in the session, never put in the URL
+    (lantern/core/search.py): results pages are /search/?s=<key>&page=N."""
+    if request.method == "POST":
+        terms = searches.terms_from(request.POST, {"q": 100})
+        if not terms["q"]:
+            return redirect("casework:search")
+        return redirect(searches.results_url(request, "children", terms, reverse("casework:search")))
+    q = (searches.recall(request, "children") or {}).get("q", "")
     page = query = None
     if q:
         page, query = paginate(request, selectors.search_children(request.user, q))
-    return render(request, "casework/search.html", {"q": q, "page_obj": page, "query_string": query})
+    context = {"q": q, "page_obj": page, "query_string": query, "expired": searches.expired(request, "children")}
+    return render(request, "casework/search.html", context)
 
 
 def child_record(request, child_id: int):
