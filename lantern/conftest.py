@@ -68,3 +68,15 @@ def world(db) -> World:
         users=users,
         children={"own": own, "team": team, "south": south_child, "west": west_child, "restricted": restricted},
     )
+
+
+@pytest.fixture
+def live_worker(db):
+    """A background worker that has just reported in (lantern/operations): a job's page refreshes
+    itself only while a worker is alive to run the job."""
+    from django.utils import timezone
+
+    from lantern.operations.models import WorkerHeartbeat
+
+    now = timezone.now()
+    return WorkerHeartbeat.objects.create(worker_id="test-worker", hostname="test", pid=1, started_at=now, beat_at=now)

@@ -1,14 +1,21 @@
 """Lantern's one settings file, driven by environment variables.
 
-LANTERN_ENV    "development" (default) or "production". Production turns DEBUG off, requires
-               SECRET_KEY and ALLOWED_HOSTS, and switches on secure cookies and HSTS.
-DATABASE_URL   e.g. postgres://user@127.0.0.1:5432/lantern. Default: SQLite file db.sqlite3.
+LANTERN_ENV    required: "production" (a council's server) or "development" (a developer's own
+               machine; `make run`, `make test` and pytest say so). Anything else, or nothing,
+               refuses to start: DEBUG and the development key are never a default.
+               Production turns DEBUG off, requires SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL,
+               and switches on secure cookies and HSTS.
+DATABASE_URL   e.g. postgres://user@127.0.0.1:5432/lantern. Development default: SQLite file db.sqlite3.
 SECRET_KEY     required in production; development uses a fixed, clearly-labelled key.
 ALLOWED_HOSTS  comma-separated host names (production).
+TRUSTED_PROXY  "1" when Lantern runs behind a reverse proxy that ends TLS and sets
+               X-Forwarded-Proto (production); never set it when clients reach Lantern directly.
 SESSION_IDLE_MINUTES  minutes of inactivity before a session expires (default 30).
+The rest are in docs/operator-guide.md.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -16,15 +23,35 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-LANTERN_ENV = os.environ.get("LANTERN_ENV", "development")
+ENVIRONMENTS = ("development", "production")
+LANTERN_ENV = os.environ.get("LANTERN_ENV", "")
+if LANTERN_ENV not in ENVIRONMENTS:
+    # Fail closed: a missing or mistyped environment must never mean DEBUG with a known key.
+    raise ImproperlyConfigured(
+        ("LANTERN_ENV is not set" if not LANTERN_ENV else f"LANTERN_ENV={LANTERN_ENV!r} is not known")
+        + ": set LANTERN_ENV=production on a council's server, or LANTERN_ENV=development on a "
+        "developer's own machine (make run and make test set it)."
+    )
 PRODUCTION = LANTERN_ENV == "production"
 
+
+def _flag(name: str, default: str = "0") -> bool:
+    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+
+
 if PRODUCTION:
+    _missing = []
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     if len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("Set SECRET_KEY (at least 50 random characters) in production.")
+        _missing.append("SECRET_KEY (at least 50 random characters)")
     DEBUG = False
     ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
+    if not ALLOWED_HOSTS:
+        _missing.append("ALLOWED_HOSTS (the host names people use, comma-separated)")
+    if not os.environ.get("DATABASE_URL"):
+        _missing.append("DATABASE_URL (postgres://user:password@host:5432/name)")
+    if _missing:
+        raise ImproperlyConfigured("Set " + "; ".join(_missing) + " in production (LANTERN_ENV=production).")
 else:
     # Development and tests only: never used when LANTERN_ENV=production.
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-key-not-secret-" + "x" * 32)
@@ -41,6 +68,7 @@ INSTALLED_APPS = [
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "lantern.core",
+    "lantern.operations",
     "lantern.people",
     "lantern.workforce",
     "lantern.access",
@@ -60,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: one structured log line per request (lantern/operations/logs.py).
+    "lantern.operations.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,7 +104,8 @@ MIDDLEWARE = [
 
 if PRODUCTION:
     # Static files straight from the web process, compressed and cached (no separate file server).
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "lantern.urls"
 WSGI_APPLICATION = "lantern.wsgi.application"
@@ -99,6 +130,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A kept connection is checked before each request's first query (and in the worker before
+        # each poll), so one dropped by a database restart is replaced rather than failing a request.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -157,11 +191,19 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
+    # Load balancers and monitors check /healthz over plain HTTP on the machine itself.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Behind a reverse proxy that ends TLS (docs/operator-guide.md), the proxy's X-Forwarded-Proto
+# header says whether the browser used HTTPS. Trusted only when configured: a client that reaches
+# Lantern directly could otherwise forge it.
+TRUSTED_PROXY = _flag("TRUSTED_PROXY")
+if TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -171,7 +213,7 @@ DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "j M Y"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 # Built assets (compiled GOV.UK Frontend CSS, its fonts-free assets and JavaScript) - see Makefile.
 STATICFILES_DIRS = [BASE_DIR / "lantern" / "static"]
 STORAGES = {
@@ -202,20 +244,69 @@ CACHES = {
 # (lantern/reference/). Set this only to use a newer copy of the same files.
 LANTERN_REFERENCE_DIR = os.environ.get("LANTERN_REFERENCE_DIR") or None
 
+# Logs go to standard error (systemd's journal, or the process manager's log): JSON lines in
+# production (one object per line, with the request id), plain text in development. Each request
+# is one line from "lantern.requests": request id, user id (never a name), method, route, path
+# without its query string, status and duration (lantern/operations/logs.py).
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use json or text.")
+LOG_REQUESTS = _flag("LOG_REQUESTS", "1" if PRODUCTION else "0")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    # Who produced or downloaded a statutory return, and when.
-    "loggers": {"lantern.returns": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "formatters": {
+        "json": {"()": "lantern.operations.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Who produced or downloaded a statutory return, and when.
+        "lantern.returns": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "lantern.requests": {
+            "handlers": ["console"],
+            "level": "INFO" if LOG_REQUESTS else "WARNING",
+            "propagate": False,
+        },
+        "lantern.operations": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+
+# Optional error tracker: set SENTRY_DSN and install sentry-sdk (it is not a requirement). Events
+# carry no personal data: no request bodies, query strings, cookies, local variables, SQL or
+# exception messages (lantern/operations/logs.py: scrub_event).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError:
+        print("SENTRY_DSN is set but sentry-sdk is not installed: errors are only logged.", file=sys.stderr)
+    else:
+        from lantern.operations.logs import scrub_event
+
+        sentry_sdk.init(
+            dsn=SENTRY_DSN,
+            environment=LANTERN_ENV,
+            send_default_pii=False,
+            include_local_variables=False,
+            max_breadcrumbs=0,
+            traces_sample_rate=0,
+            before_send=scrub_event,
+        )
+
+# The background worker (`manage.py run_worker`) writes a heartbeat this often; one not heard
+# from for WORKER_STALE_SECONDS is taken as gone (/healthz fails; its running jobs are failed).
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "10"))
+WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "60"))
 
 # ---------------------------------------------------------------------------------------------
 # Background tasks (statutory return exports: lantern/returns/tasks.py), through Django's task
 # interface (the django-tasks backport) with its database backend (django-tasks-db): the web
 # process queues a task as a database row and a separate worker process runs it:
-#     python manage.py db_worker
+#     python manage.py run_worker     (django-tasks-db's worker with a heartbeat, surviving a
+#                                      database restart; lantern/operations/worker.py)
 # Tests that need a task to run switch to "django_tasks.backends.immediate.ImmediateBackend".
 # ---------------------------------------------------------------------------------------------
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]

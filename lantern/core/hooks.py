@@ -20,6 +20,8 @@ Extension points in use (keyword arguments, and what each function returns):
 - "work_items"    (user, child_ids, team, today)       -> list[WorkItem] (lantern.casework.selectors)
 - "team_links"    (request, team)                      -> list[Link]    links on a team page
 - "nav_items"     (request, user)                      -> list[Link]    the service navigation bar
+- "recover_jobs"  (lost, now)                          -> list[int]     ids of an app's jobs marked failed
+                  because their background task was lost (lantern/operations/jobs.py: `lost(task_ids)`)
 
 Every contribution must keep the page's query count fixed: one or two set-based queries per
 hook, whatever the size of the caseload or team.
@@ -34,7 +36,7 @@ from typing import Any
 
 _REGISTRY: dict[str, list[Callable[..., Any]]] = defaultdict(list)
 
-KNOWN = {"child_panels", "child_links", "work_items", "team_links", "nav_items"}
+KNOWN = {"child_panels", "child_links", "work_items", "team_links", "nav_items", "recover_jobs"}
 
 
 @dataclass(frozen=True)

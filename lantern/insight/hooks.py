@@ -4,7 +4,9 @@
   link to the record concerned and, for the child's managers, "Respond"; a section link;
 - My work: each open alert about the children on the list (due: since when it has held);
 - the team page: a link to the team's alerts;
-- the navigation: "Practice alerts" for managers, auditors and leaders.
+- the navigation: "Practice alerts" for managers, auditors and leaders;
+- job recovery: a practice standards check whose background task was lost (its worker died) is
+  marked failed, with the reason, so it never says "running" for ever.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from lantern.casework.selectors import WORK_LIMIT, WorkItem
 from lantern.core import hooks
 from lantern.insight import selectors
 from lantern.insight import standards as registry
-from lantern.insight.models import Alert
+from lantern.insight.models import Alert, EvaluationRun, RunStatus
+from lantern.operations.jobs import failed_message
 from lantern.workforce.models import Role
 
 #: Alerts shown in the child record's panel; the rest are one link away.
@@ -93,3 +96,21 @@ def alerts_nav(*, request, user):
     if not selectors.can_see_dashboard(user) or user.role == Role.INSPECTOR:
         return []
     return [hooks.Link("Practice alerts", reverse("insight:dashboard"), order=50)]
+
+
+@hooks.register("recover_jobs")
+def lost_evaluation_runs(*, lost, now) -> list[int]:
+    active = (RunStatus.QUEUED, RunStatus.RUNNING)
+    runs = list(EvaluationRun.objects.filter(status__in=active).exclude(task_id="").values_list("pk", "task_id"))
+    if not runs:
+        return []
+    reasons = lost(task for _, task in runs)
+    failed = []
+    for pk, task_id in runs:
+        if task_id in reasons:
+            updated = EvaluationRun.objects.filter(pk=pk, status__in=active).update(
+                status=RunStatus.FAILED, finished_at=now, message=failed_message("check", reasons[task_id])
+            )
+            if updated:
+                failed.append(pk)
+    return failed

@@ -31,6 +31,7 @@ from lantern.insight import standards as registry
 from lantern.insight.forms import RespondForm, StandardForm, _num
 from lantern.insight.models import EvaluationRun, RunStatus
 from lantern.insight.tasks import evaluate_standards
+from lantern.operations.jobs import job_page, recover_jobs
 from lantern.workforce.models import Team
 from lantern.workforce.selectors import teams_visible_to
 
@@ -89,8 +90,11 @@ def run_detail(request, run_id: int):
     if not selectors.can_see_dashboard(request.user):
         raise PermissionDenied("Practice alerts are for managers, auditors, leaders and inspectors.")
     run = get_object_or_404(EvaluationRun.objects.select_related("created_by"), pk=run_id)
-    auto = not run.finished and request.GET.get("refresh") != "off"
-    context = {"run": run, "auto_refresh": auto, "refresh_seconds": REFRESH_SECONDS}
+    if not run.finished and recover_jobs():  # a run whose worker died is failed, and says why
+        run.refresh_from_db()
+    state = job_page(finished=run.finished, created_at=run.created_at, refresh_off=request.GET.get("refresh") == "off")
+    auto = state.auto_refresh
+    context = {"run": run, "auto_refresh": auto, "refresh_notice": state.notice, "refresh_seconds": REFRESH_SECONDS}
     response = render(request, "insight/run.html", context)
     if auto:
         response["Refresh"] = str(REFRESH_SECONDS)

@@ -73,8 +73,7 @@ def annex_a(request):
                 )
             else:
                 logger.info(
-                    "Annex A downloaded by %s (user id %s, %s) as of %s: %s",
-                    request.user.username,
+                    "Annex A downloaded by user %s (%s) as of %s: %s",
                     request.user.pk,
                     request.user.role,
                     as_of.isoformat(),

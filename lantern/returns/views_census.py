@@ -4,6 +4,9 @@
   the export; earlier exports are listed (every export is a ReturnJob row, never deleted).
 - returns:job - one job: its parameters, who started it, a progress bar that refreshes itself
   every 2 seconds while the job runs (without JavaScript), and the download link when it is done.
+  A job whose worker died is marked failed first (lantern/operations/jobs.py); the page stops
+  refreshing once the job is finished or failed, while no worker is running, and after the
+  session's idle time.
 - returns:job_download - the job's file. Every download is recorded (ReturnJobDownload).
 
 Only people whose role may run the return see these pages (the census: senior leaders); a job
@@ -26,6 +29,7 @@ from django.utils import timezone
 
 from lantern.access.selectors import can_run_return
 from lantern.core.local_settings import get_setting
+from lantern.operations.jobs import job_page, recover_jobs
 from lantern.returns.census.export import census_period
 from lantern.returns.models import JOB_RETURN, ReturnJob, ReturnJobDownload, ReturnJobKind, ReturnJobStatus
 from lantern.returns.tasks import run_census_export
@@ -110,7 +114,7 @@ def census(request):
                 created_by=request.user,
                 message="Waiting for the task worker to start the export",
             )
-            logger.info("Census export %s started by %s for %s, LA %s", job.pk, request.user.username, year, la_code)
+            logger.info("Census export %s started by user %s for %s, LA %s", job.pk, request.user.pk, year, la_code)
             try:
                 result = run_census_export.enqueue(job.pk)
             except Exception:
@@ -143,15 +147,18 @@ def census(request):
 
 def job_detail(request, job_id: int):
     job = _job_for(request, job_id)
-    auto = not job.finished and request.GET.get("refresh") != "off"
+    if not job.finished and recover_jobs():
+        job = _job_for(request, job_id)
+    state = job_page(finished=job.finished, created_at=job.created_at, refresh_off=request.GET.get("refresh") == "off")
+    auto = state.auto_refresh
     year = job.parameters.get("year")
     period = census_period(int(year)) if job.kind == ReturnJobKind.CIN_CENSUS and year else None
     downloads = job.downloads.select_related("downloaded_by").order_by("-downloaded_at", "-pk")[:20]
     response = render(
         request,
         "returns/census/job.html",
-        {"job": job, "auto_refresh": auto, "refresh_seconds": REFRESH_SECONDS, "period": period,
-         "downloads": downloads},
+        {"job": job, "auto_refresh": auto, "refresh_notice": state.notice, "refresh_seconds": REFRESH_SECONDS,
+         "period": period, "downloads": downloads},
     )  # fmt: skip
     if auto:
         response["Refresh"] = str(REFRESH_SECONDS)
@@ -163,7 +170,7 @@ def job_download(request, job_id: int):
     if not job.has_result:
         raise Http404("This job has no file to download.")
     ReturnJobDownload.objects.create(job=job, downloaded_by=request.user)
-    logger.info("Return job %s (%s) downloaded by %s", job.pk, job.kind, request.user.username)
+    logger.info("Return job %s (%s) downloaded by user %s", job.pk, job.kind, request.user.pk)
     response = FileResponse(
         io.BytesIO(bytes(job.result)),
         as_attachment=True,

@@ -101,6 +101,7 @@ def _production_env(**extra):
         LANTERN_ENV="production",
         SECRET_KEY="p" * 20 + "roduction-test-key-that-is-long-enough-0123456789",
         ALLOWED_HOSTS="lantern.example.gov.uk",
+        DATABASE_URL="postgres://lantern@127.0.0.1:5432/lantern",  # required in production; not connected to
         DJANGO_SETTINGS_MODULE="lantern.settings",
     )
     env.update(extra)

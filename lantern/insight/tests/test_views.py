@@ -125,7 +125,7 @@ def test_evaluate_now_runs_in_the_background_and_shows_progress(client, world, s
     assert "The standards have been checked" in page.content.decode() and "Refresh" not in page
 
 
-def test_a_queued_run_page_refreshes_itself(client, world):
+def test_a_queued_run_page_refreshes_itself(client, world, live_worker):
     run = EvaluationRun.objects.create(as_of=AS_OF, created_by=world.users["leader"])
     client.force_login(world.users["qa"])
     page = client.get(reverse("insight:run", args=[run.pk]))

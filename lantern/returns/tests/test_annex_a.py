@@ -729,7 +729,8 @@ def test_leaders_and_inspectors_download_the_workbook(client, world, hana, role,
     assert rows_for(book, "List 1", hana)[0]["Contact Source"] == "q) 6: Police"
     [record] = [r for r in caplog.records if r.name == "lantern.returns"]
     assert record.levelno == logging.INFO
-    assert user.username in record.getMessage() and "2026-03-31" in record.getMessage()
+    # Who, by user id (never a name or username: logs carry no personal data), and as of when.
+    assert f"by user {user.pk} (" in record.getMessage() and "2026-03-31" in record.getMessage()
 
 
 def test_the_date_defaults_to_today(client, world):

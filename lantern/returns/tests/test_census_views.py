@@ -94,7 +94,7 @@ def test_starting_the_export_runs_the_job_and_the_file_downloads(client, world, 
     assert "Downloads" in client.get(response.url).content.decode()
 
 
-def test_a_queued_job_shows_a_progress_bar_that_refreshes_itself(client, world):
+def test_a_queued_job_shows_a_progress_bar_that_refreshes_itself(client, world, live_worker):
     """With the database backend (the default) the task waits for the worker: the page refreshes."""
     from django_tasks_db.models import DBTaskResult
 
@@ -120,7 +120,7 @@ def test_a_queued_job_shows_a_progress_bar_that_refreshes_itself(client, world):
     assert job.status == ReturnJobStatus.DONE
 
 
-def test_a_running_job_shows_its_progress_and_can_stop_refreshing(client, world):
+def test_a_running_job_shows_its_progress_and_can_stop_refreshing(client, world, live_worker):
     job = _job(world.users["leader"], status=ReturnJobStatus.RUNNING, progress=42, message="Writing children")
     client.force_login(world.users["leader"])
     html = client.get(reverse("returns:job", args=[job.pk])).content.decode()
