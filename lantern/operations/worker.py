@@ -107,7 +107,9 @@ class LanternWorker(Worker):
         self.started_at = timezone.now()
         self.current_task: str | None = None
         self.ticked = time.monotonic()
+        # heartbeat_seconds <= 0: no heartbeat thread (tests drive `heartbeat.beat()` themselves).
         self.heartbeat = Heartbeat(self, interval=heartbeat_seconds, stale=stale_seconds)
+        self.beating = heartbeat_seconds > 0
         self._outage_since: float | None = None
 
     # -- liveness ------------------------------------------------------------------------------
@@ -172,7 +174,8 @@ class LanternWorker(Worker):
 
     def run(self) -> None:
         logger.info("Worker %s started (queues %s)", self.worker_id, ",".join(self.queue_names))
-        self.heartbeat.start()
+        if self.beating:
+            self.heartbeat.start()
         delay = BACKOFF_FIRST
         try:
             while self.running:
@@ -209,7 +212,8 @@ class LanternWorker(Worker):
                     return
         finally:
             self.heartbeat.stopping.set()
-            self.heartbeat.join(timeout=5)
+            if self.beating:
+                self.heartbeat.join(timeout=5)
             self._mark_stopped()
             logger.info("Worker %s stopped", self.worker_id)
 
