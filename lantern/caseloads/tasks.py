@@ -1,7 +1,7 @@
 """Background task for the monthly snapshots, through Django's task interface (django-tasks).
 
 A scheduler (or an operator) queues `take_caseload_snapshot` nightly; the worker
-(`python manage.py db_worker`) runs it. It is idempotent for a month: the month's rows are replaced.
+(`python manage.py run_worker`) runs it. It is idempotent for a month: the month's rows are replaced.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The practice standards as a background task (django-tasks; the database worker runs it:
-`python manage.py db_worker`). The web page queues an `EvaluationRun`; the task evaluates every
+`python manage.py run_worker`). The web page queues an `EvaluationRun`; the task evaluates every
 standard and writes its progress to the run, which the run's page reads."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Background tasks for statutory returns, through Django's task interface (django-tasks).
 
-The web process queues a task; the worker (`python manage.py db_worker`, django-tasks-db) runs
+The web process queues a task; the worker (`python manage.py run_worker`, django-tasks-db) runs
 it and writes its progress and result to the ReturnJob, which the job page reads.
 """
 
