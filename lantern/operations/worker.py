@@ -11,7 +11,9 @@ and sends django-tasks' signals). Around it:
   dropped is replaced at once.
 - **A heartbeat** (`WorkerHeartbeat`), written by a thread every WORKER_HEARTBEAT_SECONDS while the
   loop is alive (it has polled recently, or is running a task). /healthz reads it. Each beat also
-  runs `recover_jobs()`: any job whose worker died is marked failed and says so.
+  runs `recover_jobs()`: any job whose worker died is marked failed and says so (not in the first
+  WORKER_STALE_SECONDS after this worker started or the database came back, so the other workers
+  have had time to report in).
 - **Stopping**: SIGTERM or SIGINT lets the running task finish, marks the heartbeat stopped and
   exits; a second signal stops at once (the task is marked failed, and so is its job).
 """
@@ -26,6 +28,7 @@ import socket
 import sys
 import threading
 import time
+from datetime import timedelta
 
 from django.db import DatabaseError, InterfaceError, close_old_connections, connections
 from django.utils import timezone
@@ -62,6 +65,9 @@ class Heartbeat(threading.Thread):
         self.interval = interval
         self.stale = stale
         self.stopping = threading.Event()
+        # Other workers are judged only after they have had one stale period to report in since
+        # this worker started or the database came back (after an outage every heartbeat is old).
+        self.judge_from = time.monotonic() + stale
 
     def run(self) -> None:
         while not self.stopping.is_set():
@@ -89,12 +95,16 @@ class Heartbeat(threading.Thread):
                     "task_id": self.worker.current_task or "",
                 },
             )
-            recover_jobs()
+            if time.monotonic() >= self.judge_from:
+                recover_jobs()
+            # Rows of workers long gone (every restart is a new worker) are kept a week.
+            WorkerHeartbeat.objects.filter(beat_at__lt=timezone.now() - timedelta(days=7)).delete()
         except DATABASE_ERRORS as e:
             logger.warning(
                 "Worker %s: heartbeat not written (%s); will try again", self.worker.worker_id, type(e).__name__
             )
             _close_connections()
+            self.judge_from = time.monotonic() + self.stale
             return False
         return True
 

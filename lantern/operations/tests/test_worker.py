@@ -125,6 +125,40 @@ def test_a_hung_loop_writes_no_heartbeat(db, in_test_transaction):
     assert worker.heartbeat.beat() is True
 
 
+def test_a_worker_judges_others_only_after_they_could_report_in(db, in_test_transaction):
+    """Just started (or just back from a database outage, when every heartbeat is old), a worker
+    waits one stale period before failing the jobs of workers it has not heard from."""
+    from datetime import timedelta
+
+    leader = f.make_worker("leader", role=Role.SENIOR_LEADER)
+    job = _queue_export(leader)
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="quiet", hostname="h", pid=2, started_at=now - timedelta(hours=1),
+                                   beat_at=now - timedelta(minutes=5))  # fmt: skip
+    DBTaskResult.objects.get(id=job.task_id).claim("quiet")
+    DBTaskResult.objects.filter(id=job.task_id).update(started_at=now - timedelta(minutes=5))
+    ReturnJob.objects.filter(pk=job.pk).update(status=ReturnJobStatus.RUNNING, progress=1)
+    worker = _worker(worker_id="fresh", stale_seconds=60)
+    assert worker.heartbeat.beat() is True
+    assert ReturnJob.objects.get(pk=job.pk).status == ReturnJobStatus.RUNNING
+    worker.heartbeat.judge_from = time.monotonic()  # a stale period later
+    assert worker.heartbeat.beat() is True
+    assert ReturnJob.objects.get(pk=job.pk).status == ReturnJobStatus.FAILED
+
+
+def test_heartbeats_of_workers_gone_a_week_are_removed(db, in_test_transaction):
+    from datetime import timedelta
+
+    now = timezone.now()
+    for name, age in (("last-month", 30), ("yesterday", 1)):
+        then = now - timedelta(days=age)
+        WorkerHeartbeat.objects.create(
+            worker_id=name, hostname="h", pid=3, started_at=then, beat_at=then, stopped_at=then
+        )
+    _worker(worker_id="now").heartbeat.beat()
+    assert set(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == {"yesterday", "now"}
+
+
 def test_the_command_exists_and_runs_a_batch(db, in_test_transaction, settings):
     from django.core.management import call_command
 
