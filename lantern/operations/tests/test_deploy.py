@@ -42,9 +42,9 @@ def _exec(name: str) -> list[str]:
 
 
 def _env(**extra) -> dict[str, str]:
-    keep = {
-        k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL", "DATABASE_OWNER_URL", "LANTERN_ENV")
-    }
+    # Not the test run's own switches (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
+    drop = ("DEBUG", "DATABASE_URL", "DATABASE_OWNER_URL", "LANTERN_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    keep = {k: v for k, v in os.environ.items() if k not in drop}
     return {**keep, **PRODUCTION, **extra}
 
 
@@ -125,7 +125,9 @@ def _serve(env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def test_make_serve_lists_every_missing_setting_before_starting_anything():
-    base = {k: v for k, v in os.environ.items() if k not in (*PRODUCTION, "DATABASE_OWNER_URL")}
+    base = {
+        k: v for k, v in os.environ.items() if k not in (*PRODUCTION, "DATABASE_OWNER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     result = _serve(base)
     assert result.returncode == 2
     for name in (

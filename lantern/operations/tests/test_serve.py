@@ -61,7 +61,10 @@ def test_make_serve_runs_production_and_recovers_dropped_connections(transaction
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
-        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_OWNER_URL")},
+        # Not the test run's own switches (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
+        **{
+            k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_OWNER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        },
         "LANTERN_ENV": "production",
         "SECRET_KEY": "z" * 30 + "-a-production-key-long-enough-for-the-check",
         "ALLOWED_HOSTS": "127.0.0.1",

@@ -19,7 +19,8 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "lantern.example.gov.uk",
     "DATABASE_URL": "postgres://lantern@127.0.0.1:5432/lantern",
 }
-OURS = ("LANTERN_ENV", "DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "TRUSTED_PROXY", "SENTRY_DSN")
+OURS = ("LANTERN_ENV", "DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "TRUSTED_PROXY", "SENTRY_DSN",
+        "DJANGO_ALLOW_ASYNC_UNSAFE")  # fmt: skip
 PROBE = (
     "import json, lantern.settings as s; print(json.dumps({'debug': s.DEBUG, 'key': s.SECRET_KEY, "
     "'proxy': getattr(s, 'SECURE_PROXY_SSL_HEADER', None), 'health': s.DATABASES['default']['CONN_HEALTH_CHECKS'], "
