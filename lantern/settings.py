@@ -163,11 +163,6 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: after this many failures for one username (or one address) inside the
-# window, further attempts are refused until the window passes.
-LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "5"))
-LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "900"))
-
 # Sessions end after inactivity (sliding expiry) and when the browser closes.
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
@@ -230,8 +225,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 PAGE_SIZE = 25
 
-# Login throttling counts live in the cache: a shared database cache in production so every
-# web process sees the same counts (run `manage.py createcachetable`), memory in development.
+# Council settings are cached: a shared database cache in production so every web process
+# sees the same values (run `manage.py createcachetable`), memory in development.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "lantern_cache"}
@@ -311,3 +306,98 @@ WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "60"))
 # ---------------------------------------------------------------------------------------------
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# ---------------------------------------------------------------------------------------------
+# Identity: sign-in throttling, single sign-on, second factor and sessions (lantern/identity).
+# Every variable is described in docs/operator-guide.md ("Signing in").
+# ---------------------------------------------------------------------------------------------
+from datetime import timedelta  # noqa: E402
+
+
+def _env_flag(name: str, default: str) -> bool:
+    value = os.environ.get(name, default).strip().lower()
+    if value not in ("0", "1", "true", "false", "yes", "no", "on", "off"):
+        raise ImproperlyConfigured(f"{name} must be 1 or 0, not {value!r}.")
+    return value in ("1", "true", "yes", "on")
+
+
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "lantern.identity",
+]
+# Refuse deactivated people, end sessions past their absolute lifetime, note "last seen".
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "lantern.identity.middleware.SessionGuardMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in before any password is checked
+    *AUTHENTICATION_BACKENDS,
+    "lantern.identity.oidc.CouncilOIDCBackend",  # does nothing unless single sign-on is configured
+]
+
+# Throttling (django-axes): failures count per username, and per username with address; never
+# per address alone, so one person's typos behind the council's proxy lock out no one else.
+LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "5"))
+LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "900"))
+AXES_FAILURE_LIMIT = LOGIN_THROTTLE_FAILURES
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_THROTTLE_WINDOW_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed attempt, for the sign-in log
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 1_000_000
+AXES_CLIENT_IP_CALLABLE = "lantern.identity.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "lantern.identity.views.locked_out"
+AXES_WHITELIST_CALLABLE = "lantern.identity.throttle.not_a_password_attempt"
+AXES_VERBOSE = False
+# The client's address comes from REMOTE_ADDR unless the council's reverse proxy is named here:
+# LANTERN_CLIENT_IP_HEADER=X-Forwarded-For and LANTERN_TRUSTED_PROXY_COUNT = proxies in front.
+LANTERN_CLIENT_IP_HEADER = os.environ.get("LANTERN_CLIENT_IP_HEADER", "").strip()
+LANTERN_TRUSTED_PROXY_COUNT = int(os.environ.get("LANTERN_TRUSTED_PROXY_COUNT", "1"))
+
+# Password sign-in (with a second factor) can be switched off once single sign-on works.
+LANTERN_PASSWORD_SIGN_IN = _env_flag("LANTERN_PASSWORD_SIGN_IN", "1")
+
+# Second factor (django-otp: TOTP authenticator apps and single-use recovery codes) for every
+# password sign-in. The only exemption is the synthetic demo's accounts, marked by the seeder;
+# production never honours it.
+LANTERN_DEMO_MFA_EXEMPTION = not PRODUCTION and _env_flag("LANTERN_DEMO_MFA_EXEMPTION", "1")
+OTP_TOTP_ISSUER = os.environ.get("LANTERN_MFA_ISSUER", "Lantern")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Single sign-on by OpenID Connect (mozilla-django-oidc), on when OIDC_RP_CLIENT_ID is set.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")  # unused: claims come from the ID token
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_CREATE_USER = False  # staff records are made by the council, never by a sign-in
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+# The claim that identifies a person for good: "sub" (Google), "oid" (Microsoft Entra ID).
+LANTERN_SSO_SUBJECT_CLAIM = os.environ.get("LANTERN_SSO_SUBJECT_CLAIM", "sub")
+# First sign-in only: link to the one active staff record with the same email address.
+LANTERN_SSO_LINK_BY_EMAIL = _env_flag("LANTERN_SSO_LINK_BY_EMAIL", "0")
+LANTERN_SSO_NAME = os.environ.get("LANTERN_SSO_NAME", "your council account")
+if OIDC_RP_CLIENT_ID:
+    _missing = [
+        name
+        for name in ("OIDC_RP_CLIENT_SECRET", "OIDC_OP_ISSUER", "OIDC_OP_AUTHORIZATION_ENDPOINT",
+                     "OIDC_OP_TOKEN_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT")
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured("Single sign-on needs " + ", ".join(_missing) + ".")
+if not LANTERN_PASSWORD_SIGN_IN and not OIDC_RP_CLIENT_ID:
+    raise ImproperlyConfigured("LANTERN_PASSWORD_SIGN_IN=0 needs single sign-on (OIDC_RP_CLIENT_ID and the rest).")
+
+# Sessions: the idle timeout above, and an absolute lifetime from sign-in however active.
+SESSION_ABSOLUTE_HOURS = float(os.environ.get("SESSION_ABSOLUTE_HOURS", "10"))

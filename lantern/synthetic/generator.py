@@ -53,6 +53,7 @@ from tqdm import tqdm
 from lantern.access.models import AccessListEntry
 from lantern.casework.models import ChildProtectionPlan, CINEpisode, Contact, ContactMethod, EarlyHelpEpisode
 from lantern.core.identifiers import SYNTHETIC_NHS_BASE, make_nhs_number, make_upn
+from lantern.identity.models import MfaExemption
 from lantern.people.models import (
     Address,
     Child,
@@ -2277,6 +2278,11 @@ class Writer:
             )
 
         self.bulk(Worker, "workers", p.workers, worker, set_pk)
+        # The published demo accounts sign in with a password alone (docs/operator-guide.md,
+        # "Second factor"); production settings never honour this mark.
+        MfaExemption.objects.bulk_create(
+            [MfaExemption(worker_id=w.pk, reason="Synthetic demo account") for w in p.workers if w.demo]
+        )
 
         people = [pp for f in families for pp in [k.person for k in f.kids] + f.adults]
         self.bulk(

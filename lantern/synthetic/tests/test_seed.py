@@ -216,6 +216,11 @@ def test_demo_accounts_have_the_right_roles_teams_and_password(demo):
     other = Worker.objects.exclude(username__in=expected).order_by("username").first()
     assert not other.has_usable_password()
     assert Worker.objects.filter(is_active=False).exists()
+    # The demo accounts, and only they, carry the mark that spares them a second factor
+    # (honoured outside production only: lantern.identity.policy.mfa_required).
+    from lantern.identity.models import MfaExemption
+
+    assert set(MfaExemption.objects.values_list("worker__username", flat=True)) == set(expected)
 
 
 def test_demo_teams_have_a_manager_and_five_to_nine_social_workers(demo):
