@@ -329,8 +329,10 @@ INSTALLED_APPS += [
     "lantern.identity",
 ]
 # Refuse deactivated people, end sessions past their absolute lifetime, note "last seen".
-MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-                  "lantern.identity.middleware.SessionGuardMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "lantern.identity.middleware.SessionGuardMiddleware",
+)
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in before any password is checked

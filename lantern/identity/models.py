@@ -69,9 +69,11 @@ class UserSession(models.Model):
                 break
         else:
             browser = "Unknown browser"
-        for system in ("Windows", "Mac OS X", "Android", "iPhone", "iPad", "Linux", "CrOS"):
-            if system in ua:
-                return f"{browser} on {dict(CrOS='ChromeOS').get(system, system).replace('Mac OS X', 'macOS')}"
+        systems = {"iPhone": "iPhone", "iPad": "iPad", "Android": "Android", "Windows": "Windows",
+                   "CrOS": "ChromeOS", "Mac OS X": "macOS", "Linux": "Linux"}  # fmt: skip
+        for marker, system in systems.items():  # most specific first: iPhones say "like Mac OS X"
+            if marker in ua:
+                return f"{browser} on {system}"
         return browser
 
 

@@ -10,6 +10,7 @@ the configured issuer and this client as its audience, be unexpired and carry ou
 
 import logging
 
+import jwt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
@@ -42,7 +43,13 @@ class CouncilOIDCBackend(OIDCAuthenticationBackend):
         return super().authenticate(request, **kwargs)
 
     def verify_token(self, token, **kwargs):
-        payload = super().verify_token(token, **kwargs)
+        try:
+            payload = super().verify_token(token, **kwargs)
+        except SuspiciousOperation:
+            raise
+        except (KeyError, ValueError, TypeError, AttributeError, jwt.PyJWTError) as exc:
+            # A malformed token (no key id, not a JWT, not JSON) is refused like a forged one.
+            raise SuspiciousOperation(f"Malformed ID token: {exc!r}") from exc
         if payload.get("iss") != settings.OIDC_OP_ISSUER:
             raise SuspiciousOperation("ID token from another issuer.")
         audience = payload.get("aud")

@@ -41,7 +41,7 @@ def test_first_sign_in_enrols_an_authenticator_then_lands_on_the_caseload(client
 
 
 def test_next_sign_in_asks_for_the_code_and_a_replayed_code_is_refused(world):
-    first = Client()
+    first = Client(HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0")
     secret, _codes = enrol(first, "sw.north")
     # The enrolment code's time step is spent; the app's next code signs in.
     second = Client()
@@ -54,6 +54,7 @@ def test_next_sign_in_asks_for_the_code_and_a_replayed_code_is_refused(world):
     response = second.post(reverse("identity:verify"), {"code": totp(secret, step_offset=1)})
     assert response.status_code == 302
     assert second.get(reverse("casework:caseload")).status_code == 200
+    assert UserSession.objects.filter(worker=world.users["sw_north"]).first().browser == "Firefox on Linux"
 
 
 def test_a_recovery_code_works_once(world):
