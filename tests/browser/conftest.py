@@ -148,13 +148,35 @@ def page(browser, live_server, flushable_immutable_tables, migrated_data):
     context.close()
 
 
+def recovery_code_for(username: str) -> str:
+    """Give the person an authenticator and a fresh recovery code, and return the code: every
+    password sign-in asks for a second factor (tests/browser/test_sign_in_journey.py sets up a
+    real authenticator app; the other journeys use a recovery code, which works once)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from lantern.workforce.models import Worker
+
+    worker = Worker.objects.get(username=username)
+    if not TOTPDevice.objects.filter(user=worker, confirmed=True).exists():
+        TOTPDevice.objects.create(user=worker, name="Authenticator app", confirmed=True)
+    device, _ = StaticDevice.objects.get_or_create(user=worker, defaults={"name": "Recovery codes"})
+    code = StaticToken.random_token()
+    device.token_set.create(token=code)
+    return code
+
+
 @pytest.fixture
 def sign_in(page):
     def _sign_in(username: str, password: str = f.PASSWORD) -> None:
+        code = recovery_code_for(username)
         page.goto("/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/accounts/verify/")
+        page.get_by_label("Enter the code from your authenticator app").fill(code)
+        page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state()
 
     return _sign_in
