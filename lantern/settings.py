@@ -11,6 +11,7 @@ ALLOWED_HOSTS  comma-separated host names (production).
 TRUSTED_PROXY  "1" when Lantern runs behind a reverse proxy that ends TLS and sets
                X-Forwarded-Proto (production); never set it when clients reach Lantern directly.
 SESSION_IDLE_MINUTES  minutes of inactivity before a session expires (default 30).
+Sign-in, second factor, single sign-on and throttling: see the "Identity" section at the end.
 The rest are in docs/operator-guide.md.
 """
 
