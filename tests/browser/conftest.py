@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from lantern import factories as f
+from lantern.identity.tests.helpers import recovery_code_for
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
 # body are still synchronous and safe here.
@@ -146,24 +147,6 @@ def page(browser, live_server, flushable_immutable_tables, migrated_data):
     page.set_default_timeout(15000)
     yield page
     context.close()
-
-
-def recovery_code_for(username: str) -> str:
-    """Give the person an authenticator and a fresh recovery code, and return the code: every
-    password sign-in asks for a second factor (tests/browser/test_sign_in_journey.py sets up a
-    real authenticator app; the other journeys use a recovery code, which works once)."""
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from lantern.workforce.models import Worker
-
-    worker = Worker.objects.get(username=username)
-    if not TOTPDevice.objects.filter(user=worker, confirmed=True).exists():
-        TOTPDevice.objects.create(user=worker, name="Authenticator app", confirmed=True)
-    device, _ = StaticDevice.objects.get_or_create(user=worker, defaults={"name": "Recovery codes"})
-    code = StaticToken.random_token()
-    device.token_set.create(token=code)
-    return code
 
 
 @pytest.fixture

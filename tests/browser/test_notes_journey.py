@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lantern import factories as f
+from lantern.identity.tests.helpers import recovery_code_for
 from lantern.notes.models import CaseNote, NoteStatus
 from lantern.workforce.models import Role
 
@@ -107,6 +108,8 @@ def test_text_typed_before_the_first_save_is_put_back_after_signing_in_again(pag
     page.get_by_label("Username").fill("sw.north")
     page.get_by_label("Password").fill(f.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Enter the code from your authenticator app").fill(recovery_code_for("sw.north"))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"**/children/{case.pk}/notes/new/")
     expect(page.get_by_text("We have put back text you typed")).to_be_visible()
     expect(page.get_by_label("Title")).to_have_value("Meeting at school")

@@ -44,3 +44,21 @@ def enrol(client, username: str, password: str = f.PASSWORD) -> tuple[str, list[
     assert response.status_code == 302 and response.url == reverse("identity:recovery_codes")
     codes = codes_from_page(client.get(reverse("identity:recovery_codes")).content.decode())
     return secret, codes
+
+
+def recovery_code_for(username: str) -> str:
+    """Give the person an authenticator and a fresh recovery code, and return the code: every
+    password sign-in asks for a second factor (tests/browser/test_sign_in_journey.py sets up a
+    real authenticator app; the other journeys use a recovery code, which works once)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from lantern.workforce.models import Worker
+
+    worker = Worker.objects.get(username=username)
+    if not TOTPDevice.objects.filter(user=worker, confirmed=True).exists():
+        TOTPDevice.objects.create(user=worker, name="Authenticator app", confirmed=True)
+    device, _ = StaticDevice.objects.get_or_create(user=worker, defaults={"name": "Recovery codes"})
+    code = StaticToken.random_token()
+    device.token_set.create(token=code)
+    return code
