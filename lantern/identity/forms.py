@@ -27,6 +27,10 @@ class PasswordSignInForm(AuthenticationForm):
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is not None and password:
+            if len(username) > 150 or any(ord(ch) < 32 for ch in username):
+                # No account has such a name: refuse without recording it (the log's columns
+                # and PostgreSQL's text type could not hold it).
+                raise self.get_invalid_login_error()
             self.user_cache = throttle.authenticate_in_turn(self.request, username=username, password=password)
             if self.user_cache is None:
                 if getattr(self.request, "axes_locked_out", False):
