@@ -24,7 +24,9 @@ class ExternalIdentity(models.Model):
     subject = models.CharField(max_length=255, help_text="The provider's stable claim (sub, or oid for Entra ID).")
     email_at_link = models.CharField(max_length=254, blank=True)
     linked_at = models.DateTimeField(auto_now_add=True)
-    linked_by = models.CharField(max_length=20, choices=[("email", "First sign-in, by email address")])
+    linked_by = models.CharField(
+        max_length=20, choices=[("email", "First sign-in, by email address"), ("admin", "By an administrator")]
+    )
 
     class Meta:
         constraints = [

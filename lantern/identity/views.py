@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.db.models import Case, CharField, Q, Sum, Value, When
 from django.db.models.functions import Cast
 from django.http import HttpResponseNotAllowed
@@ -352,7 +353,7 @@ def staff_security(request, worker_id: int):
     form = ReasonForm(request.POST or None)
     if request.method == "POST":
         action = request.POST.get("action")
-        if action not in ("reset_mfa", "end_sessions", "unlink"):
+        if action not in ("reset_mfa", "end_sessions", "unlink", "link"):
             raise PermissionDenied("Unknown action.")
         if form.is_valid():
             reason = form.cleaned_data["reason"]
@@ -364,6 +365,28 @@ def staff_security(request, worker_id: int):
             elif action == "end_sessions":
                 count = sessions.sessions_end_all(worker=worker, actor=request.user, reason=reason)
                 messages.success(request, f"{count} session(s) of {worker.display_name} ended.")
+            elif action == "link":
+                subject = (request.POST.get("subject") or "").strip()
+                problem = _link_problem(worker, subject)
+                if problem:
+                    form.add_error(None, problem)
+                    return render(request, "identity/staff_security.html", _staff_context(worker, form), status=200)
+                try:
+                    with transaction.atomic():
+                        ExternalIdentity.objects.create(
+                            worker=worker, issuer=settings.OIDC_OP_ISSUER, subject=subject, linked_by="admin"
+                        )
+                except IntegrityError:  # linked by someone else a moment ago
+                    form.add_error(None, "That council account is already linked to a member of staff")
+                    return render(request, "identity/staff_security.html", _staff_context(worker, form))
+                SecurityEvent.objects.create(
+                    kind=SecurityEventKind.SSO_LINKED,
+                    actor=request.user,
+                    worker=worker,
+                    reason=reason,
+                    detail=subject[:500],
+                )
+                messages.success(request, f"{worker.display_name} can now sign in with their council account.")
             else:
                 link = get_object_or_404(ExternalIdentity, pk=_int(request.POST.get("link")), worker=worker)
                 SecurityEvent.objects.create(
@@ -376,8 +399,24 @@ def staff_security(request, worker_id: int):
                 link.delete()
                 messages.success(request, "The council account is no longer linked.")
             return redirect("identity:staff_security", worker_id=worker.pk)
+    return render(request, "identity/staff_security.html", _staff_context(worker, form))
+
+
+def _link_problem(worker, subject: str) -> str:
+    if not policy.sso_enabled():
+        return "Single sign-on is not set up for this council"
+    if not subject or len(subject) > 255 or any(ord(ch) < 32 for ch in subject):
+        return "Enter the person's account ID from your identity provider"
+    if ExternalIdentity.objects.filter(issuer=settings.OIDC_OP_ISSUER, subject=subject).exists():
+        return "That council account is already linked to a member of staff"
+    if ExternalIdentity.objects.filter(issuer=settings.OIDC_OP_ISSUER, worker=worker).exists():
+        return "This person already has a council account linked: remove it first"
+    return ""
+
+
+def _staff_context(worker, form) -> dict:
     locked = _locked_usernames().filter(username=worker.username).exists()
-    context = {
+    return {
         "worker": worker,
         "form": form,
         "has_app": mfa.has_authenticator(worker),
@@ -387,5 +426,6 @@ def staff_security(request, worker_id: int):
         "open_sessions": sessions.open_sessions(worker).count(),
         "locked": locked,
         "events": SecurityEvent.objects.filter(worker=worker).select_related("actor")[:20],
+        "sso_enabled": policy.sso_enabled(),
+        "subject_claim": settings.LANTERN_SSO_SUBJECT_CLAIM,
     }
-    return render(request, "identity/staff_security.html", context)

@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('subject', models.CharField(help_text="The provider's stable claim (sub, or oid for Entra ID).", max_length=255)),
                 ('email_at_link', models.CharField(blank=True, max_length=254)),
                 ('linked_at', models.DateTimeField(auto_now_add=True)),
-                ('linked_by', models.CharField(choices=[('email', 'First sign-in, by email address')], max_length=20)),
+                ('linked_by', models.CharField(choices=[('email', 'First sign-in, by email address'), ('admin', 'By an administrator')], max_length=20)),
                 ('worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='external_identities', to=settings.AUTH_USER_MODEL)),
             ],
             options={

@@ -197,3 +197,32 @@ def test_without_sso_configured_there_is_no_sso(client, world, settings):
     assert "council account" not in client.get(reverse("login")).content.decode()
     assert client.get(reverse("oidc_authentication_init")).status_code == 404
     assert client.get(reverse("oidc_authentication_callback") + "?code=x&state=y").status_code == 404
+
+
+def test_an_administrator_links_a_council_account_by_its_id(client, world, sso):
+    admin = world.users["leader"]
+    admin.role = "council_admin"
+    admin.save()
+    manage = Client()
+    manage.force_login(admin)
+    worker = world.users["sw_south"]
+    url = reverse("identity:staff_security", args=[worker.pk])
+    page = manage.get(url).content.decode()
+    assert "Council account ID" in page
+    refused = manage.post(url, {"action": "link", "reason": "New starter", "subject": ""})
+    assert "Enter the person&#x27;s account ID" in refused.content.decode()
+    manage.post(url, {"action": "link", "reason": "New starter", "subject": "sol-entra"})
+    event = SecurityEvent.objects.get(kind=SecurityEventKind.SSO_LINKED)
+    assert (event.actor, event.worker, event.detail) == (admin, worker, "sol-entra")
+    assert sso_sign_in(client, "sol-entra").status_code == 302
+    assert client.session["_auth_user_id"] == str(worker.pk)
+    # One account, one person.
+    again = manage.post(
+        reverse("identity:staff_security", args=[world.users["sw_north"].pk]),
+        {"action": "link", "reason": "x", "subject": "sol-entra"},
+    )
+    assert "already linked to a member of staff" in again.content.decode()
+    # Removing the link stops the sign-in.
+    link = ExternalIdentity.objects.get(worker=worker)
+    manage.post(url, {"action": "unlink", "reason": "Wrong person", "link": link.pk})
+    assert sso_sign_in(Client(), "sol-entra").status_code == 403
