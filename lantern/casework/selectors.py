@@ -13,6 +13,7 @@ from django.utils import timezone
 from lantern.access.selectors import visible_children
 from lantern.casework.models import ChildProtectionPlan, ChildStatus, CINEpisode, EarlyHelpEpisode
 from lantern.core import hooks
+from lantern.core.forms import date_from_parts
 from lantern.core.identifiers import normalise_nhs_number, normalise_upn
 from lantern.people.models import Child
 from lantern.workforce.models import Allocation, AllocationRole, Role, Worker
@@ -99,12 +100,9 @@ def parse_search_date(text: str) -> date | None:
         parts = text.split(sep)
         if len(parts) != 3 or not all(p.isdigit() for p in parts):
             continue
-        try:
-            if len(parts[0]) == 4:
-                return date(int(parts[0]), int(parts[1]), int(parts[2]))
-            return date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
-            return None
+        if len(parts[0]) == 4:
+            return date_from_parts(parts[2], parts[1], parts[0])
+        return date_from_parts(*parts)
     return None
 
 

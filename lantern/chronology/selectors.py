@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from lantern.core.chronology import COLUMNS, EventSource, sources
+from lantern.core.paging import page_number
 
 #: Filter groups in the order of a child's journey; a group not listed here (a new app's) follows.
 GROUPS: dict[str, str] = {
@@ -316,17 +317,10 @@ class _OnePage:
         return self.rows[item.start - self.offset : item.stop - self.offset]
 
 
-def _page_number(page) -> int:
-    try:
-        return max(int(page), 1)
-    except (TypeError, ValueError):
-        return 1
-
-
 def events_page(child_id: int, flt: ChronologyFilter, *, page: str | int | None, per_page: int = 50) -> Page:
     """One page of events: one query (rows and total together). A bad page number gives the first
     page; one past the end gives the last page (two more queries)."""
-    number = _page_number(page)
+    number = page_number(page)
     rows, total = _fetch(child_id, flt, limit=per_page, offset=(number - 1) * per_page)
     if not rows and number > 1:
         total = count(child_id, flt)

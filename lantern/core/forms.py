@@ -10,6 +10,24 @@ from datetime import date
 
 from django import forms
 
+#: The years a date field takes unless it says otherwise: nothing in a child's record (a
+#: grandparent's birth, a plan's review) falls outside them, and the date arithmetic behind the
+#: pages (working days, census years, windows) is safe inside them.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+
+def date_from_parts(day: str, month: str, year: str) -> date | None:
+    """The date typed as day, month and year (ASCII digits, a 4-digit year), or None when it is
+    not a real date. Never raises: a part of 2^63 or of 5,000 digits is simply not a date."""
+    parts = (str(day).strip(), str(month).strip(), str(year).strip())
+    if not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts) or len(parts[2]) != 4:
+        return None
+    try:
+        return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except (ValueError, OverflowError):
+        return None
+
 
 class DateInputWidget(forms.MultiWidget):
     """GOV.UK date input: day, month and year boxes named <name>-day, -month, -year."""
@@ -35,8 +53,9 @@ class GovukDateField(forms.MultiValueField):
 
     widget = DateInputWidget
 
-    def __init__(self, *, past: bool | None = None, **kwargs):
+    def __init__(self, *, past: bool | None = None, min_year: int = MIN_YEAR, max_year: int = MAX_YEAR, **kwargs):
         self.past = past  # True: must be today or earlier; False: must be today or later
+        self.min_year, self.max_year = min_year, max_year
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
@@ -50,16 +69,17 @@ class GovukDateField(forms.MultiValueField):
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:
             raise forms.ValidationError(f"{label} must include a {' and '.join(missing)}", code="incomplete")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+        result = date_from_parts(day, month, year)
+        if result is None:
             raise forms.ValidationError(f"{label} must be a real date", code="invalid")
-        try:
-            result = date(int(year), int(month), int(day))
-        except ValueError:
-            raise forms.ValidationError(f"{label} must be a real date", code="invalid") from None
         if self.past is True and result > date.today():
             raise forms.ValidationError(f"{label} must be today or in the past", code="future")
         if self.past is False and result < date.today():
             raise forms.ValidationError(f"{label} must be today or in the future", code="past")
+        if not self.min_year <= result.year <= self.max_year:
+            raise forms.ValidationError(
+                f"{label} must be between {self.min_year} and {self.max_year}", code="out_of_range"
+            )
         return result
 
     def compress(self, data_list):  # pragma: no cover - clean() does the work

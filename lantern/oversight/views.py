@@ -18,7 +18,7 @@ from django.utils import timezone
 from lantern.access.selectors import can_approve_for_child, can_change_child_record
 from lantern.casework.views.common import apply_service_errors, child_for_approval, child_for_change, child_for_reading
 from lantern.core.local_settings import get_setting
-from lantern.core.paging import paginate
+from lantern.core.paging import page_number, paginate
 from lantern.oversight import selectors, services
 from lantern.oversight.forms import (
     ACTION_ROWS,
@@ -279,7 +279,7 @@ def team(request, team_id: int):
         sort = "overdue"
     today = timezone.localdate()
     rows = selectors.team_oversight(request.user, team, today=today, sort=sort)
-    page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, settings.PAGE_SIZE).get_page(page_number(request.GET.get("page")))
     context = {
         "team": team,
         "page_obj": page,

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lantern.access.selectors import can_run_return
+from lantern.core.paging import page_number
 from lantern.returns.management.commands.validate_cin_census import issue_row, write_csv
 from lantern.returns.validation import SCHEMA, Issue, validate
 
@@ -109,7 +110,7 @@ def census_validate(request):
     last = request.session.get(SESSION_KEY)
     context = {"form": CensusUploadForm(), "last": last}
     if last:
-        page = Paginator(_unpack(last["issues"]), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(_unpack(last["issues"]), PAGE_SIZE).get_page(page_number(request.GET.get("page")))
         context.update(page_obj=page, kept=min(last["total"], MAX_KEPT_ISSUES))
     return render(request, "returns/validation/census_validate.html", context)
 
