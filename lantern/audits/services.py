@@ -49,7 +49,7 @@ from lantern.audits.models import (
 )
 from lantern.audits.themes import DEFAULT_SECTIONS, DEFAULT_TEMPLATE_NAME, DEFAULT_TEMPLATE_VERSION
 from lantern.casework.models import ChildProtectionPlan, CINEpisode
-from lantern.core import codes
+from lantern.core import codes, dates
 from lantern.core.local_settings import get_setting
 from lantern.people.models import Child
 from lantern.workforce.models import AUTHORITY_WIDE_ROLES, Allocation, AllocationRole, Role, Team, Worker
@@ -335,6 +335,8 @@ def audit_action_create(
         errors["due_date"] = ["Enter the date it is due"]
     elif due_date < timezone.localdate():
         errors["due_date"] = ["The due date must be today or in the future"]
+    elif problem := dates.planned_problem(due_date, label="The due date"):
+        errors["due_date"] = [problem]
     if errors:
         raise ValidationError(errors)
     return AuditAction.objects.create(

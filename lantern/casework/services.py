@@ -42,7 +42,7 @@ from lantern.casework.models import (
     ThresholdLevel,
     WorkStatus,
 )
-from lantern.core import codes
+from lantern.core import codes, dates
 from lantern.core.calendar import add_months, add_working_days, is_working_day
 from lantern.core.local_settings import get_setting
 from lantern.people.models import Child
@@ -127,6 +127,12 @@ def contact_record(
         errors["received_at"] = "Enter when the contact was received"
     elif received_at > timezone.now():
         errors["received_at"] = "The date the contact was received must be today or in the past"
+    else:
+        dates.check(
+            errors,
+            "received_at",
+            dates.happened_problem(received_at, label="The date the contact was received", child=child),
+        )
     if source not in codes.ReferralSource.values:
         errors["source"] = "Select who the contact came from"
     if method not in ContactMethod.values:
@@ -248,8 +254,7 @@ def referral_start(
 ) -> CINEpisode:
     if open_episode(child) is not None:
         raise ValidationError("This child already has an open child in need episode. Record the work on that episode.")
-    if referral_date > timezone.localdate():
-        raise ValidationError({"referral_date": "The referral date must be today or in the past"})
+    dates.require("referral_date", dates.happened_problem(referral_date, label="The referral date", child=child))
     try:
         with transaction.atomic():
             episode = CINEpisode.objects.create(
@@ -287,10 +292,10 @@ def assessment_due_date(episode: CINEpisode) -> date:
 def assessment_start(*, child: Child, start_date: date, author: Worker) -> Assessment:
     episode = _require_open_episode(child)
     _require_not_nfa(episode)
-    if start_date < episode.referral_date:
-        raise ValidationError({"start_date": "The assessment cannot start before the referral"})
-    if start_date > timezone.localdate():
-        raise ValidationError({"start_date": "The start date must be today or in the past"})
+    dates.require(
+        "start_date",
+        dates.happened_problem(start_date, label="The start date", child=child, after=dates.referral_floor(episode)),
+    )
     if episode.assessments.exclude(status=WorkStatus.APPROVED).exists():
         raise ValidationError("An assessment is already in progress for this episode")
     return Assessment.objects.create(
@@ -411,10 +416,15 @@ def strategy_discussion_record(
     episode = _require_open_episode(child)
     _require_not_nfa(episode)
     errors = {}
-    if date > timezone.localdate():
-        errors["date"] = "The strategy discussion date must be today or in the past"
-    if date < episode.referral_date:
-        errors["date"] = "The strategy discussion cannot be before the referral"
+    if date is None:
+        errors["date"] = "Enter the date of the strategy discussion"
+    dates.check(
+        errors,
+        "date",
+        dates.happened_problem(
+            date, label="The strategy discussion date", child=child, after=dates.referral_floor(episode)
+        ),
+    )
     for name, value, message in (
         ("attendees", attendees, "Enter who took part"),
         ("concerns", concerns, "Enter the concerns discussed"),
@@ -484,8 +494,12 @@ def icpc_record(
         errors["icpc_date"] = "An initial child protection conference must be on a working day"
     elif icpc_date < section47.start_date:
         errors["icpc_date"] = "The conference cannot be before the section 47 enquiry started"
-    elif icpc_date > timezone.localdate():
-        errors["icpc_date"] = "The conference date must be today or in the past"
+    else:
+        dates.check(
+            errors,
+            "icpc_date",
+            dates.happened_problem(icpc_date, label="The conference date", child=section47.child),
+        )
     if plan_needed and category not in codes.CategoryOfAbuse.values:
         errors["category"] = "Select the category of abuse"
     if errors:
@@ -518,8 +532,8 @@ def cp_review_record(*, plan: ChildProtectionPlan, date: date, latest_category: 
         errors["date"] = "Enter the date of the review conference"
     elif date < plan.start_date:
         errors["date"] = "The review cannot be before the plan started"
-    elif date > timezone.localdate():
-        errors["date"] = "The review date must be today or in the past"
+    else:
+        dates.check(errors, "date", dates.happened_problem(date, label="The review date", child=plan.child))
     if latest_category and latest_category not in codes.CategoryOfAbuse.values:
         errors["latest_category"] = "Select the category of abuse"
     if errors:
@@ -539,8 +553,7 @@ def cp_plan_end(*, plan: ChildProtectionPlan, end_date: date) -> ChildProtection
         raise ValidationError({"end_date": "Enter the date the plan ended"})
     if end_date < plan.start_date:
         raise ValidationError({"end_date": "The plan cannot end before it started"})
-    if end_date > timezone.localdate():
-        raise ValidationError({"end_date": "The end date must be today or in the past"})
+    dates.require("end_date", dates.happened_problem(end_date, label="The end date", child=plan.child))
     last_review = plan.reviews.order_by("-date").values_list("date", flat=True).first()
     if last_review and end_date < last_review:
         raise ValidationError({"end_date": "The plan cannot end before its last review conference"})
@@ -586,6 +599,10 @@ def plan_section_update(
     *, section: CINPlanChild, needs: str, child_views: str, family_views: str, contingency: str, contingency_by
 ) -> CINPlanChild:
     _require_editable(section.plan)
+    dates.require(
+        "contingency_by",
+        dates.planned_problem(contingency_by, label="The contingency review date", not_before=dates.today_floor()),
+    )
     section.needs, section.child_views, section.family_views = needs, child_views, family_views
     section.contingency, section.contingency_by = contingency, contingency_by
     section.save()
@@ -604,8 +621,12 @@ def plan_outcome_add(
         errors["measure"] = "Enter how you will know the outcome has been reached"
     if target_date is None:
         errors["target_date"] = "Enter a target date"
-    elif target_date < timezone.localdate():
-        errors["target_date"] = "The target date must be today or in the future"
+    else:
+        dates.check(
+            errors,
+            "target_date",
+            dates.planned_problem(target_date, label="The target date", not_before=dates.today_floor()),
+        )
     if baseline_score is not None and not 0 <= baseline_score <= 10:
         errors["baseline_score"] = "Where things are now must be a score from 0 to 10"
     if errors:
@@ -631,6 +652,7 @@ def plan_action_add(
         errors["who"] = "Enter who will do it"
     if due_date is None:
         errors["due_date"] = "Enter when it will be done by"
+    dates.check(errors, "due_date", dates.planned_problem(due_date, label="The date it will be done by"))
     if agency not in Agency.values:
         errors["agency"] = "Select the agency"
     if outcome is not None and outcome.section_id != section.pk:
@@ -738,6 +760,8 @@ def plan_review_record(
         errors["date"] = "Enter the review date"
     elif date > timezone.localdate():
         errors["date"] = "The review date must be today or in the past"
+    elif date < dates.EARLIEST:
+        errors["date"] = dates.happened_problem(date, label="The review date")
     elif plan.start_date and date < plan.start_date:
         errors["date"] = "The review cannot be before the plan started"
     elif last_review is not None and date < last_review.date:
@@ -795,6 +819,9 @@ def step_down_request(
         errors["family_agrees"] = "The family must agree to early help before a step-down"
     if not early_help_accepts:
         errors["early_help_accepts"] = "Early help must accept the child before a step-down"
+    if proposed_date is None:
+        errors["proposed_date"] = "Enter the step-down date"
+    dates.check(errors, "proposed_date", dates.closing_problem(episode, proposed_date, label="The step-down date"))
     if errors:
         raise ValidationError(errors)
     if StepDown.objects.filter(episode=episode, status=WorkStatus.SUBMITTED).exists():
@@ -815,8 +842,11 @@ def step_down_request(
 def _close_episode(episode: CINEpisode, *, on: date, reason: str, by: Worker) -> None:
     if reason in codes.CLOSURE_AFTER_ASSESSMENT and not episode.assessments.exists():
         raise ValidationError({"reason": f"{reason} can only be used after an assessment"})
-    if on < episode.referral_date:
-        raise ValidationError({"closure_date": "The episode cannot close before the referral date"})
+    # Checked again at approval: work may have been recorded since the request. The date is
+    # never moved to fit; the manager returns the request instead.
+    problem = dates.closing_problem(episode, on, label="The closure date")
+    if problem:
+        raise ValidationError(f"{problem}. Return the request so the date can be put right.")
     episode.closure_date = on
     episode.closure_reason = reason
     episode.closed_by = by
@@ -848,7 +878,7 @@ def step_down_decide(*, step_down: StepDown, decision: str, comment: str, ration
         return step_down
     episode = step_down.episode
     had_plan = episode.plan_sections.filter(start_date__isnull=False).exists()
-    on = max(step_down.proposed_date, episode.referral_date)
+    on = step_down.proposed_date  # as requested: an approval never moves a recorded date
     # RC9 is "closed after assessment, referred to early help"; after a plan, or with no
     # assessment at all, services ceased (RC7).
     # Census rule 2990: an RC9 episode has no S47 or plan, so any S47 means services ceased (RC7).
@@ -879,8 +909,9 @@ def closure_request(*, child: Child, reason: str, closure_date: date, summary: s
         errors["reason"] = "Select the reason for closure"
     elif reason in codes.CLOSURE_AFTER_ASSESSMENT and not episode.assessments.exists():
         errors["reason"] = f"{reason} can only be used after an assessment"
-    if closure_date < episode.referral_date:
-        errors["closure_date"] = "The closure date cannot be before the referral date"
+    if closure_date is None:
+        errors["closure_date"] = "Enter the closure date"
+    dates.check(errors, "closure_date", dates.closing_problem(episode, closure_date, label="The closure date"))
     if not summary.strip():
         errors["summary"] = "Enter a closing summary"
     if errors:
@@ -1131,8 +1162,9 @@ def plan_action_complete(*, action: PlanAction, completed_date: date | None) -> 
         raise ValidationError("This action has already been marked as done")
     if completed_date is None:
         raise ValidationError({"completed_date": "Enter the date it was done"})
-    if completed_date > timezone.localdate():
-        raise ValidationError({"completed_date": "The date it was done must be today or in the past"})
+    dates.require(
+        "completed_date", dates.happened_problem(completed_date, label="The date it was done", child=section.child)
+    )
     if section.start_date and completed_date < section.start_date:
         raise ValidationError({"completed_date": "The date it was done cannot be before the plan started"})
     action.completed_date = completed_date

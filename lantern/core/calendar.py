@@ -176,16 +176,27 @@ def bank_holidays(year: int) -> frozenset[datetime.date]:
     return frozenset(holidays)
 
 
+def _known_holidays(year: int) -> frozenset[datetime.date]:
+    """The bank holidays in ``year``, or none outside the years they are known for.
+
+    The arithmetic below never raises for a date a record holds: the services refuse dates
+    outside the known years (lantern/core/dates.py), but a page must not fail on an older row,
+    so such a day counts as a working day when it is Monday to Friday."""
+    return bank_holidays(year) if MIN_YEAR <= year <= MAX_YEAR else frozenset()
+
+
 def is_working_day(d: datetime.date) -> bool:
     """Return True if ``d`` is Monday to Friday and not a bank holiday."""
     _check_date(d)
-    return d.weekday() < _SATURDAY and d not in bank_holidays(d.year)
+    return d.weekday() < _SATURDAY and d not in _known_holidays(d.year)
 
 
 def next_working_day(d: datetime.date) -> datetime.date:
     """Return ``d`` if it is a working day, otherwise the next working day."""
     _check_date(d)
     while not is_working_day(d):
+        if d == datetime.date.max:
+            return d
         d += _ONE_DAY
     return d
 
@@ -205,10 +216,13 @@ def add_working_days(start: datetime.date, n: int) -> datetime.date:
     step = _ONE_DAY if n > 0 else -_ONE_DAY
     remaining = abs(n)
     current = start
-    while remaining:
-        current += step
-        if is_working_day(current):
-            remaining -= 1
+    try:
+        while remaining:
+            current += step
+            if is_working_day(current):
+                remaining -= 1
+    except OverflowError:  # past the last (or first) day a date can hold
+        return datetime.date.max if n > 0 else datetime.date.min
     return current
 
 
@@ -228,7 +242,7 @@ def _count_working_days(first: datetime.date, last: datetime.date) -> int:
     weekdays = _weekdays_to(last.toordinal()) - _weekdays_to(first.toordinal() - 1)
     # Every bank holiday (substitutes included) falls on a weekday.
     holidays = sum(
-        1 for year in range(first.year, last.year + 1) for holiday in bank_holidays(year) if first <= holiday <= last
+        1 for year in range(first.year, last.year + 1) for holiday in _known_holidays(year) if first <= holiday <= last
     )
     return weekdays - holidays
 

@@ -18,9 +18,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from lantern.core import dates
 from lantern.notes.models import CaseNote, NoteStatus, NoteType, SignificantCategory
 from lantern.people.models import Child
 from lantern.workforce.models import Worker
+
+LABEL_ON = "Date of the event"
 
 #: The fields a worker writes; everything else is kept by the services.
 CONTENT_FIELDS = ("title", "body", "occurred_on", "note_type", "significant", "significant_category")
@@ -64,7 +67,7 @@ def _clean(fields: dict, *, base: CaseNote | None = None) -> dict:
     return values
 
 
-def _check_values(values: dict, *, final: bool) -> None:
+def _check_values(values: dict, *, final: bool, child: Child) -> None:
     """The rules for a note's content; a draft only needs what is there to be valid."""
     errors: dict[str, str] = {}
     if values["note_type"] and values["note_type"] not in NoteType.values:
@@ -73,6 +76,7 @@ def _check_values(values: dict, *, final: bool) -> None:
         errors["significant_category"] = MESSAGES["category"]
     if values["occurred_on"] is not None and values["occurred_on"] > timezone.localdate():
         errors["occurred_on"] = MESSAGES["future"]
+    dates.check(errors, "occurred_on", dates.happened_problem(values["occurred_on"], label=LABEL_ON, child=child))
     if len(values["title"]) > CaseNote._meta.get_field("title").max_length:
         errors["title"] = "Title must be 120 characters or fewer"
     if final:
@@ -105,14 +109,14 @@ def case_note_save_draft(*, child: Child, author: Worker, note: CaseNote | None 
     Fields not given keep their stored values (an autosave leaves a half-typed date alone)."""
     if note is None:
         values = _clean(fields)
-        _check_values(values, final=False)
+        _check_values(values, final=False, child=child)
         note = CaseNote(child=child, author=author, status=NoteStatus.DRAFT, **values)
         note._history_user = author
         note.save()
         return note
     note = _own_draft(note, child_id=child.pk, author=author)
     values = _clean(fields, base=note)
-    _check_values(values, final=False)
+    _check_values(values, final=False, child=child)
     for field, value in values.items():
         setattr(note, field, value)
     # Saving as the worker types would write a history row every few seconds; a draft is not
@@ -127,7 +131,7 @@ def case_note_save_draft(*, child: Child, author: Worker, note: CaseNote | None 
 def case_note_finalise(*, child: Child, author: Worker, note: CaseNote | None = None, **fields) -> CaseNote:
     """Save a final note: a new one, or the author's draft with the text given."""
     values = _clean(fields)
-    _check_values(values, final=True)
+    _check_values(values, final=True, child=child)
     if note is None:
         note = CaseNote(child=child, author=author, **values)
     else:
@@ -151,7 +155,7 @@ def case_note_correct(*, note: CaseNote, by: Worker, reason: str, **fields) -> C
     values = _clean(fields)
     reason = (reason or "").strip()
     try:
-        _check_values(values, final=True)
+        _check_values(values, final=True, child=note.child)
     except ValidationError as error:
         if not reason:
             error.error_dict.setdefault("reason", [ValidationError(MESSAGES["reason"])])

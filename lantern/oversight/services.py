@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from lantern.access.selectors import can_approve_for_child, can_change_child_record
 from lantern.casework.models import ChildProtectionPlan, CINEpisode
+from lantern.core import dates
 from lantern.core.local_settings import get_setting
 from lantern.oversight.models import (
     CheckIn,
@@ -65,6 +66,8 @@ def _clean_actions(actions: Iterable[ActionSpec], *, today: date) -> list[Action
             errors.append(f"Action {n}: enter the date it is due")
         elif due_date < today:
             errors.append(f"Action {n}: the due date must be today or in the future")
+        elif problem := dates.planned_problem(due_date, label="the due date", today=today):
+            errors.append(f"Action {n}: {problem}")
         cleaned.append((description, owner, due_date))
     if errors:
         raise ValidationError({"actions": errors})
@@ -344,8 +347,8 @@ def check_in_record(
     errors = {}
     if held_on is None:
         errors["held_on"] = "Enter the date of the check-in"
-    elif held_on > timezone.localdate():
-        errors["held_on"] = "The date of the check-in must be today or in the past"
+    else:
+        dates.check(errors, "held_on", dates.happened_problem(held_on, label="The date of the check-in", child=child))
     if not (summary or "").strip():
         errors["summary"] = "Enter a summary of the check-in"
     if errors:

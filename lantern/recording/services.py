@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantern.casework.models import CINPlanChild
+from lantern.core import dates
+from lantern.core.dates import WITH_CHILD as WITH
 from lantern.people.models import Child
 from lantern.recording.models import (
     THEME_LABELS,
@@ -53,14 +55,19 @@ def visit_problems(
     seen_alone: bool | None,
     not_seen_reason: str,
     texts: dict[str, str],
+    child: Child | None = None,
 ) -> dict[str, str]:
-    """What is wrong with a visit, by argument name (empty when nothing is)."""
+    """What is wrong with a visit, by argument name (empty when nothing is). Without `child`
+    only the limits every child shares are checked (the service passes the child)."""
     errors: dict[str, str] = {}
     now = timezone.now()
     if visited_at is None:
         errors["visited_at"] = "Enter the date and time of the visit"
     elif visited_at > now:
         errors["visited_at"] = "The date and time of the visit must be in the past"
+    else:
+        label = "The date of the visit"
+        dates.check(errors, "visited_on", dates.happened_problem(visited_at, label=label, child=child, kind=WITH))
     if ended_at is not None and visited_at is not None:
         if ended_at <= visited_at:
             errors["ended_at"] = "The time the visit ended must be after the time it started"
@@ -90,6 +97,7 @@ def visit_problems(
 
 def _visit_values(
     *,
+    child: Child,
     visited_at: datetime,
     ended_at: datetime | None,
     visit_type: str,
@@ -116,6 +124,7 @@ def _visit_values(
         seen_alone=seen_alone,
         not_seen_reason=not_seen_reason,
         texts=texts,
+        child=child,
     )
     if errors:
         raise ValidationError(errors)
@@ -159,6 +168,7 @@ def visit_record(
     next_steps: str,
 ) -> Visit:
     values = _visit_values(
+        child=child,
         visited_at=visited_at,
         ended_at=ended_at,
         visit_type=visit_type,
@@ -204,6 +214,7 @@ def visit_update(
     if not can_correct(by, visit):
         raise PermissionDenied("Only the worker who recorded this visit, or a manager, can correct it.")
     values = _visit_values(
+        child=visit.child,
         visited_at=visited_at,
         ended_at=ended_at,
         visit_type=visit_type,
@@ -238,14 +249,15 @@ def direct_work_problems(
     theme_other: str,
     child_words: str,
     reflection: str,
+    child: Child | None = None,
 ) -> dict[str, str]:
     """What is wrong with a direct work session, by argument name (empty when nothing is)."""
     themes = set(themes)
     errors: dict[str, str] = {}
     if session_date is None:
         errors["session_date"] = "Enter the date of the session"
-    elif session_date > timezone.localdate():
-        errors["session_date"] = "The date of the session must be today or in the past"
+    label = "The date of the session"
+    dates.check(errors, "session_date", dates.happened_problem(session_date, label=label, child=child, kind=WITH))
     if not method.strip():
         errors["method"] = "Enter the method or tool you used"
     if themes - set(THEME_LABELS):
@@ -262,7 +274,14 @@ def direct_work_problems(
 
 
 def _direct_work_values(
-    *, session_date: date, method: str, themes: Iterable[str], theme_other: str, child_words: str, reflection: str
+    *,
+    child: Child,
+    session_date: date,
+    method: str,
+    themes: Iterable[str],
+    theme_other: str,
+    child_words: str,
+    reflection: str,
 ) -> dict:
     themes = list(themes)
     errors = direct_work_problems(
@@ -272,6 +291,7 @@ def _direct_work_values(
         theme_other=theme_other,
         child_words=child_words,
         reflection=reflection,
+        child=child,
     )
     chosen = [code for code in DirectWorkTheme.values if code in themes]
     if errors:
@@ -300,6 +320,7 @@ def direct_work_record(
     reflection: str,
 ) -> DirectWorkSession:
     values = _direct_work_values(
+        child=child,
         session_date=session_date,
         method=method,
         themes=list(themes),
@@ -328,6 +349,7 @@ def direct_work_update(
     if not can_correct(by, session):
         raise PermissionDenied("Only the worker who recorded this session, or a manager, can correct it.")
     values = _direct_work_values(
+        child=session.child,
         session_date=session_date,
         method=method,
         themes=list(themes),

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from lantern.core import dates
 from lantern.people.models import Child
 from lantern.supervision.models import CaseDiscussion, SupervisionAddendum, SupervisionFrequency, SupervisionSession
 from lantern.supervision.selectors import can_see_personal, can_supervise
@@ -46,10 +47,10 @@ def _require_manager(by: Worker, worker: Worker) -> None:
 
 def _clean_session(*, held_on: date, next_supervision_date: date | None) -> None:
     errors = {}
-    if held_on > timezone.localdate():
-        errors["held_on"] = "Date of supervision must be today or in the past"
+    dates.check(errors, "held_on", dates.happened_problem(held_on, label="Date of supervision"))
     if next_supervision_date is not None and next_supervision_date <= held_on:
         errors["next_supervision_date"] = "Next supervision must be after the date of this supervision"
+    dates.check(errors, "next_supervision_date", dates.planned_problem(next_supervision_date, label="Next supervision"))
     if errors:
         raise ValidationError(errors)
 
@@ -81,6 +82,7 @@ def _write_discussions(
         seen.add(item.child.pk)
         if item.next_review_date is not None and item.next_review_date < session.held_on:
             raise ValidationError({"next_review_date": "Review date must be on or after the date of supervision"})
+        dates.require("next_review_date", dates.planned_problem(item.next_review_date, label="Review date"))
         if item.discussion_id is not None:
             discussion = existing.get(item.discussion_id)
             if discussion is None:

@@ -342,7 +342,7 @@ def test_start_before_the_referral_shows_the_error_by_the_field(client, world):
     body = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in body and links_to(body, "start_date")
-    assert 'id="id_start_date-error"' in body and "cannot start before the referral" in body
+    assert 'id="id_start_date-error"' in body and "must be on or after 5 January 2026, the date of the referral" in body
     assert not Assessment.objects.exists()
 
 

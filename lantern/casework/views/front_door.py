@@ -163,7 +163,7 @@ def contact_new_child(request):
                     **form.child_values(), **form.contact_values(), team=team, recorded_by=user
                 )
             except ValidationError as e:
-                _apply_errors(form, e, {"received_at": "received_time"})
+                _apply_errors(form, e, {"received_at": "received_date"})
             else:
                 child = contact.child
                 messages.success(
@@ -188,7 +188,7 @@ def child_contact_new(request, child_id: int):
             try:
                 contact = services.contact_record(child=child, **form.contact_values(), recorded_by=request.user)
             except ValidationError as e:
-                _apply_errors(form, e, {"received_at": "received_time"})
+                _apply_errors(form, e, {"received_at": "received_date"})
             else:
                 messages.success(
                     request,
