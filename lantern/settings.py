@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "lantern.insight",
     "lantern.audits",
     "lantern.returns",
+    "lantern.onboarding",
     "lantern.synthetic",
 ]
 

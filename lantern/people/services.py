@@ -66,6 +66,37 @@ def child_update_identity(
     return changed
 
 
+def child_identity_errors(
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None,
+    expected_date_of_birth: date | None,
+    sex: str,
+    ethnicity: str,
+) -> dict[str, str]:
+    """What is wrong with a new child's identity, by field (empty if nothing). Every route that
+    creates a child checks these: the new-child form and onboarding."""
+    errors: dict[str, str] = {}
+    if not first_name:
+        errors["first_name"] = "Enter a first name"
+    if not last_name:
+        errors["last_name"] = "Enter a last name"
+    if date_of_birth and expected_date_of_birth:
+        errors["expected_date_of_birth"] = "Enter a date of birth or an expected date of birth, not both"
+    elif not date_of_birth and not expected_date_of_birth:
+        errors["date_of_birth"] = "Enter a date of birth, or an expected date of birth if unborn"
+    elif date_of_birth and date_of_birth > timezone.localdate():
+        errors["date_of_birth"] = "Date of birth must be today or in the past"
+    elif expected_date_of_birth and sex != codes.Sex.UNKNOWN:
+        errors["sex"] = "Select 'Unknown or unborn' for an unborn child"
+    if sex not in codes.Sex.values:
+        errors["sex"] = "Select the child's sex"
+    if ethnicity not in codes.Ethnicity.values:
+        errors["ethnicity"] = "Select the child's ethnicity"
+    return errors
+
+
 LA_CHILD_ID_PREFIX = "LC"
 _LA_CHILD_ID_DIGITS = 7
 
@@ -100,23 +131,14 @@ def child_create(
     `created_by` is recorded in the history (django-simple-history's request middleware does
     this for web requests; here it is set explicitly so scripts and tests record it too)."""
     first_name, last_name = first_name.strip(), last_name.strip()
-    errors: dict[str, str] = {}
-    if not first_name:
-        errors["first_name"] = "Enter a first name"
-    if not last_name:
-        errors["last_name"] = "Enter a last name"
-    if date_of_birth and expected_date_of_birth:
-        errors["expected_date_of_birth"] = "Enter a date of birth or an expected date of birth, not both"
-    elif not date_of_birth and not expected_date_of_birth:
-        errors["date_of_birth"] = "Enter a date of birth, or an expected date of birth if unborn"
-    elif date_of_birth and date_of_birth > timezone.localdate():
-        errors["date_of_birth"] = "Date of birth must be today or in the past"
-    elif expected_date_of_birth and sex != codes.Sex.UNKNOWN:
-        errors["sex"] = "Select 'Unknown or unborn' for an unborn child"
-    if sex not in codes.Sex.values:
-        errors["sex"] = "Select the child's sex"
-    if ethnicity not in codes.Ethnicity.values:
-        errors["ethnicity"] = "Select the child's ethnicity"
+    errors = child_identity_errors(
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        expected_date_of_birth=expected_date_of_birth,
+        sex=sex,
+        ethnicity=ethnicity,
+    )
     if errors:
         raise ValidationError(errors)
     person = Person(
