@@ -329,6 +329,7 @@ INSTALLED_APPS += [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "lantern.identity",
+    "lantern.administration",
 ]
 # Refuse deactivated people, end sessions past their absolute lifetime, note "last seen".
 MIDDLEWARE.insert(

@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("lantern.chronology.urls")),
     path("", include("lantern.insight.urls")),
     path("", include("lantern.audits.urls")),
+    path("", include("lantern.administration.urls")),
     path("returns/", include("lantern.returns.urls")),
 ]

@@ -24,7 +24,15 @@ from django.http import Http404
 
 from lantern.access.models import AccessListEntry, ChildView
 from lantern.people.models import Child
-from lantern.workforce.models import AUTHORITY_WIDE_ROLES, Allocation, Role, Transfer, TransferStatus, Worker
+from lantern.workforce.models import (
+    AUTHORITY_WIDE_ROLES,
+    NO_CHILDREN_ROLES,
+    Allocation,
+    Role,
+    Transfer,
+    TransferStatus,
+    Worker,
+)
 
 
 def _allocated_child_ids(condition: Q) -> QuerySet:
@@ -44,7 +52,7 @@ def _incoming_transfer_child_ids(condition: Q) -> QuerySet:
 
 def scope_condition(user: Worker) -> Q:
     """The condition on Child that a user's role and team give, ignoring restriction."""
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated or not user.is_active or user.role in NO_CHILDREN_ROLES:
         return Q(pk__in=[])
     if user.role in AUTHORITY_WIDE_ROLES:
         return Q()
@@ -72,8 +80,9 @@ def _on_access_list(user: Worker) -> Q:
 
 
 def visibility_condition(user: Worker) -> Q:
-    """The full condition: in scope and unrestricted, or on the access list of a restricted record."""
-    if not user.is_authenticated or not user.is_active:
+    """The full condition: in scope and unrestricted, or on the access list of a restricted record.
+    A council administrator sees no child at all, not even through an access list."""
+    if not user.is_authenticated or not user.is_active or user.role in NO_CHILDREN_ROLES:
         return Q(pk__in=[])
     return (Q(restricted=False) & scope_condition(user)) | (Q(restricted=True) & _on_access_list(user))
 
@@ -162,7 +171,7 @@ def for_visible_children(queryset: QuerySet, user: Worker, *, field: str = "chil
     team and service roles the visible children are fetched first (hundreds, one indexed query)
     and the table is then read by its child index, instead of being scanned and checked row by row.
     """
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated or not user.is_active or user.role in NO_CHILDREN_ROLES:
         return queryset.none()
     if user.role in AUTHORITY_WIDE_ROLES:
         listed = AccessListEntry.objects.filter(worker_id=user.pk, revoked_at__isnull=True).values("child_id")

@@ -12,21 +12,13 @@ from django.db.models import Q
 
 from lantern.approvals.models import Approval
 from lantern.people.models import Child
-from lantern.workforce.models import Allocation, Role, Team, TeamType, Worker
+from lantern.workforce.models import Allocation, NeedLevel, Role, Team, TeamType, Worker
 
 
 class Band(models.TextChoices):
     WITHIN = "within", "Within threshold"
     AMBER = "amber", "Above amber threshold"
     RED = "red", "Above red threshold"
-
-
-class NeedLevel(models.TextChoices):
-    """The level of need a team holds a child at: the child's status on the day."""
-
-    CHILD_PROTECTION = "cp", "Child protection"
-    CHILD_IN_NEED = "cin", "Child in need"
-    EARLY_HELP = "eh", "Early help"
 
 
 class CaseloadSnapshot(models.Model):

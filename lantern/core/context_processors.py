@@ -25,7 +25,8 @@ def navigation(request):
     if user.role in CASE_HOLDING_ROLES or user.role in (Role.SERVICE_MANAGER, Role.SENIOR_LEADER):
         items.append(("Front door", reverse("casework:front_door")))
     items.extend((link.text, link.href) for link in hooks.collect_sorted("nav_items", request=request, user=user))
-    items.append(("Find a child", reverse("casework:search")))
+    if user.role != Role.COUNCIL_ADMIN:
+        items.append(("Find a child", reverse("casework:search")))
     if any(can_run_return(user, kind) for kind in RETURN_ROLES):
         items.append(("Returns", reverse("returns:index")))
     path = request.path

@@ -22,6 +22,8 @@ Extension points in use (keyword arguments, and what each function returns):
 - "nav_items"     (request, user)                      -> list[Link]    the service navigation bar
 - "recover_jobs"  (lost, now)                          -> list[int]     ids of an app's jobs marked failed
                   because their background task was lost (lantern/operations/jobs.py: `lost(task_ids)`)
+- "setting_changed" (key, old, new, user, reason, effective_from) -> ignored: a council setting was
+                  changed by any route (`lantern.core.local_settings.set_setting`); administration logs it
 
 Every contribution must keep the page's query count fixed: one or two set-based queries per
 hook, whatever the size of the caseload or team.
@@ -36,7 +38,7 @@ from typing import Any
 
 _REGISTRY: dict[str, list[Callable[..., Any]]] = defaultdict(list)
 
-KNOWN = {"child_panels", "child_links", "work_items", "team_links", "nav_items", "recover_jobs"}
+KNOWN = {"child_panels", "child_links", "work_items", "team_links", "nav_items", "recover_jobs", "setting_changed"}
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,15 @@ class SettingDefinition:
     default: int | float | bool | str
     label: str
     unit: str = ""
+    #: For text settings: a regular expression the whole value must match (checked when a council
+    #: changes it in the browser); numbers are never negative.
+    pattern: str = ""
 
 
 DEFINITIONS: dict[str, SettingDefinition] = {
     d.key: d
     for d in (
-        SettingDefinition("la_code", "888", "The council's 3-digit DfE local authority code", ""),
+        SettingDefinition("la_code", "888", "The council's 3-digit DfE local authority code", "", pattern=r"\d{3}"),
         SettingDefinition("referral_decision_working_days", 1, "Decision on a contact or referral", "working days"),
         SettingDefinition("assessment_working_days", 45, "Child and family assessment completed", "working days"),
         SettingDefinition(
@@ -71,11 +74,30 @@ def get_setting(key: str):
     return value
 
 
-def set_setting(key: str, value, *, user=None) -> None:
+def set_setting(key: str, value, *, user=None, reason: str = "", effective_from=None) -> None:
+    """Store a council's value. Its history (lantern_core historical rows) keeps every value with
+    who changed it, why and from when."""
+    from django.utils import timezone
+
+    from lantern.core import hooks
     from lantern.core.models import LocalSetting
 
     definition = DEFINITIONS[key]
     if type(value) is not type(definition.default):
         raise ValueError(f"{key} must be a {type(definition.default).__name__}")
-    LocalSetting.objects.update_or_create(key=key, defaults={"value": value, "updated_by": user})
+    old = LocalSetting.objects.filter(key=key).values_list("value", flat=True).first()
+    old = definition.default if old is None else old
+    effective_from = effective_from or timezone.localdate()
+    LocalSetting.objects.update_or_create(
+        key=key,
+        defaults={
+            "value": value,
+            "updated_by": user,
+            "reason": reason[:500],
+            "effective_from": effective_from,
+        },
+    )
+    hooks.collect(
+        "setting_changed", key=key, old=old, new=value, user=user, reason=reason, effective_from=effective_from
+    )
     cache.delete(f"local-setting:{key}")

@@ -13,6 +13,8 @@ class LocalSetting(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    reason = models.CharField(max_length=500, blank=True, help_text="Why the council changed it.")
+    effective_from = models.DateField(null=True, blank=True, help_text="The day the value applies from.")
     history = HistoricalRecords()
 
     def __str__(self) -> str:

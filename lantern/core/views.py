@@ -15,4 +15,6 @@ def home(request):
         return redirect("casework:caseload")
     if user.role == Role.SERVICE_MANAGER or user.role in AUTHORITY_WIDE_ROLES:
         return redirect("workforce:teams")
+    if user.role == Role.COUNCIL_ADMIN:
+        return redirect("administration:index")
     return redirect(reverse("casework:search"))

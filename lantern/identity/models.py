@@ -105,6 +105,9 @@ class SecurityEventKind(models.TextChoices):
     SSO_LINKED = "sso_linked", "Council account linked"
     SSO_UNLINKED = "sso_unlinked", "Council account link removed"
     SSO_REFUSED = "sso_refused", "Single sign-on refused"
+    PASSWORD_LINK_ISSUED = "password_link", "Set-password link issued"
+    PASSWORD_SET = "password_set", "Password set from a link"
+    PASSWORD_CHANGED = "password_changed", "Password changed by its owner"
 
 
 class SecurityEvent(models.Model):
@@ -124,3 +127,25 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+
+class PasswordLink(models.Model):
+    """A one-time set-password link an administrator issued (shown on their screen; no email).
+    Only a hash of its token is kept. It works once, until it expires, and only while the person
+    is active; a newer link for the same person replaces it."""
+
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="password_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["worker", "used_at"])]
+
+    def __str__(self) -> str:
+        return f"Set-password link for {self.worker_id} issued {self.issued_at:%Y-%m-%d %H:%M}"

@@ -43,6 +43,59 @@ class Team(models.Model):
         return self.name
 
 
+class NeedLevel(models.TextChoices):
+    """The level of need a team holds a child at: the child's status on the day."""
+
+    CHILD_PROTECTION = "cp", "Child protection"
+    CHILD_IN_NEED = "cin", "Child in need"
+    EARLY_HELP = "eh", "Early help"
+
+
+class PathwayStep(models.TextChoices):
+    """The steps of the pathway a team can be responsible for."""
+
+    FRONT_DOOR = "front_door", "Front door: contacts and referral decisions"
+    ASSESSMENT = "assessment", "Child and family assessments"
+    SECTION_47 = "section_47", "Section 47 enquiries"
+    CHILD_PROTECTION_PLAN = "cp_plan", "Child protection plans"
+    CIN_PLAN = "cin_plan", "Child in need plans and reviews"
+    EARLY_HELP = "early_help", "Early help support"
+
+
+class ResponsibilityKind(models.TextChoices):
+    LEVEL = "level", "Level of need"
+    STEP = "step", "Pathway step"
+
+
+class TeamResponsibility(models.Model):
+    """What a team holds (L3): a level of need or a step of the pathway. The council's
+    configuration of where work sits, edited by a council administrator; one row per team and
+    level or step. The practice rules read it through `selectors.teams_holding`."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="responsibilities")
+    kind = models.CharField(max_length=10, choices=ResponsibilityKind.choices)
+    code = models.CharField(max_length=30)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "kind", "code"], name="one_responsibility_per_team_kind_code"),
+            models.CheckConstraint(
+                name="responsibility_code_known",
+                condition=(Q(kind="level") & Q(code__in=NeedLevel.values))
+                | (Q(kind="step") & Q(code__in=PathwayStep.values)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} holds {self.kind} {self.code}"
+
+    @property
+    def label(self) -> str:
+        choices = NeedLevel if self.kind == ResponsibilityKind.LEVEL else PathwayStep
+        return dict(choices.choices).get(self.code, self.code)
+
+
 class Role(models.TextChoices):
     SOCIAL_WORKER = "social_worker", "Social worker"
     FAMILY_SUPPORT_WORKER = "family_support_worker", "Family support worker"
@@ -51,12 +104,15 @@ class Role(models.TextChoices):
     QUALITY_AUDITOR = "quality_auditor", "Quality auditor"
     SENIOR_LEADER = "senior_leader", "Senior leader"
     INSPECTOR = "inspector", "Inspector (read only)"
+    COUNCIL_ADMIN = "council_admin", "Council administrator"
 
 
 #: Roles that see every (unrestricted) child in the authority.
 AUTHORITY_WIDE_ROLES = frozenset({Role.QUALITY_AUDITOR, Role.SENIOR_LEADER, Role.INSPECTOR})
 #: Roles that may hold children on a caseload.
 CASE_HOLDING_ROLES = frozenset({Role.SOCIAL_WORKER, Role.FAMILY_SUPPORT_WORKER, Role.TEAM_MANAGER})
+#: Roles that see no child by virtue of their role (they manage people and configuration).
+NO_CHILDREN_ROLES = frozenset({Role.COUNCIL_ADMIN})
 #: Roles that manage other workers.
 MANAGER_ROLES = frozenset({Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.SENIOR_LEADER})
 

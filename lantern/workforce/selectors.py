@@ -103,3 +103,15 @@ def with_worker_count(children: QuerySet[Child], *, as_of: date, months: int = 1
         .values("n")
     )
     return children.annotate(workers_in_period=Coalesce(Subquery(count, output_field=IntegerField()), 0))
+
+
+def teams_holding(*, level: str | None = None, step: str | None = None) -> QuerySet[Team]:
+    """Active teams configured to hold a level of need or a pathway step (L3), by name."""
+    from lantern.workforce.models import ResponsibilityKind
+
+    teams = Team.objects.filter(active=True)
+    if level is not None:
+        teams = teams.filter(responsibilities__kind=ResponsibilityKind.LEVEL, responsibilities__code=level)
+    if step is not None:
+        teams = teams.filter(responsibilities__kind=ResponsibilityKind.STEP, responsibilities__code=step)
+    return teams.distinct().order_by("name")

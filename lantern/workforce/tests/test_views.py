@@ -65,7 +65,8 @@ def test_team_page_queries_do_not_grow_with_team_size(client, world, django_asse
         f.allocate(f.make_child(last_name=f"Big{i}"), team=world.north, worker=worker)
         f.allocate(f.make_child(last_name=f"Wait{i}"), team=world.north, worker=None)
     client.force_login(world.users["tm_north"])
-    with django_assert_max_num_queries(10):
+    # 11: one of them lists leavers and movers with children still allocated here (administration).
+    with django_assert_max_num_queries(11):
         assert client.get(reverse("workforce:team", args=[world.north.pk])).status_code == 200
     client.force_login(world.users["leader"])
     with django_assert_max_num_queries(8):
