@@ -406,3 +406,9 @@ if not LANTERN_PASSWORD_SIGN_IN and not OIDC_RP_CLIENT_ID:
 
 # Sessions: the idle timeout above, and an absolute lifetime from sign-in however active.
 SESSION_ABSOLUTE_HOURS = float(os.environ.get("SESSION_ABSOLUTE_HOURS", "10"))
+
+# ---------------------------------------------------------------------------------------------
+# Onboarding (lantern/onboarding): where files uploaded in the browser are kept, one folder per
+# run, for the background worker to load. Both the web process and the worker must reach it.
+# ---------------------------------------------------------------------------------------------
+ONBOARDING_DIR = Path(os.environ.get("LANTERN_ONBOARDING_DIR", str(BASE_DIR / "var" / "onboarding")))

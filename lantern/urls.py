@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("lantern.audits.urls")),
     path("", include("lantern.administration.urls")),
     path("returns/", include("lantern.returns.urls")),
+    path("onboarding/", include("lantern.onboarding.views")),
 ]
