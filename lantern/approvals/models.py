@@ -3,7 +3,9 @@
 An approval approves or returns one thing, with a comment and a rationale (both required), a
 quality grade where the thing is graded, who decided and when. Once written it cannot be
 changed or deleted: the database refuses UPDATE and DELETE on the table (triggers on SQLite and
-PostgreSQL, see migration 0002), not only the forms.
+PostgreSQL, see migration 0002), not only the forms. A decision names the version of the thing it
+decided on, and the database holds one decision per version (migration 0003): two managers, or
+one double click, cannot both decide the same request.
 """
 
 from django.conf import settings
@@ -29,6 +31,12 @@ class Approval(models.Model):
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")
+    subject_version = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="The version of the thing decided on (its latest history row's id, lantern/core/versions.py). "
+        "The database allows one decision per version and child: a second decision on the same request is refused.",
+    )
     child = models.ForeignKey(
         "people.Child",
         null=True,
@@ -51,6 +59,11 @@ class Approval(models.Model):
         constraints = [
             models.CheckConstraint(name="approval_comment_required", condition=~Q(comment="")),
             models.CheckConstraint(name="approval_rationale_required", condition=~Q(rationale="")),
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "subject_version", "child"],
+                condition=Q(subject_version__isnull=False),
+                name="approval_one_decision_per_version",
+            ),
         ]
 
     def __str__(self) -> str:

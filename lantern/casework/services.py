@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lantern.approvals.models import Decision
-from lantern.approvals.services import approval_record
+from lantern.approvals.services import AlreadyDecided, decide, decided_text, lock_for_decision
 from lantern.casework.models import (
     Agency,
     Assessment,
@@ -168,6 +168,13 @@ def previous_referral(child: Child, *, on: date) -> CINEpisode | None:
     )
 
 
+def _contact_decided_message(contact: Contact) -> str:
+    made = ContactDecision.objects.select_related("decided_by").filter(contact=contact).first()
+    if made is None:
+        return "A decision has already been recorded on this contact."
+    return decided_text(what="contact", verb="decided", by=made.decided_by, at=made.decided_at)
+
+
 @transaction.atomic
 def contact_decide(
     *,
@@ -182,8 +189,11 @@ def contact_decide(
 ) -> ContactDecision:
     """Record the threshold decision; a referral or strategy route starts a CIN episode, an
     early help route opens an early help episode."""
-    if ContactDecision.objects.filter(contact=contact).exists():
-        raise ValidationError("A decision has already been recorded on this contact")
+    lock_for_decision(
+        contact,
+        waiting=lambda c: not ContactDecision.objects.filter(contact=c).exists(),
+        already=lambda: _contact_decided_message(contact),
+    )
     # Every check before anything is written, and every field's problem reported at once.
     errors = {}
     if level is None or not level.active:
@@ -218,8 +228,8 @@ def contact_decide(
                 decided_at=now,
                 previous_episode=previous,
             )
-    except IntegrityError:  # decided by someone else a moment ago
-        raise ValidationError("A decision has already been recorded on this contact") from None
+    except IntegrityError:  # decided by a caller that did not lock (the database keeps one decision)
+        raise AlreadyDecided(_contact_decided_message(contact)) from None
     if route in (DecisionRoute.REFERRAL, DecisionRoute.STRATEGY):
         referral_start(
             child=contact.child,
@@ -377,17 +387,21 @@ def assessment_submit(*, assessment: Assessment, by: Worker) -> Assessment:
     return assessment
 
 
+def _submitted(item) -> bool:
+    return item.status == WorkStatus.SUBMITTED
+
+
 @transaction.atomic
 def assessment_decide(
     *, assessment: Assessment, decision: str, comment: str, rationale: str, quality_grade: str, by: Worker
 ) -> Assessment:
-    if assessment.status != WorkStatus.SUBMITTED:
-        raise ValidationError("Only a submitted assessment can be approved or returned")
-    approval_record(
+    decide(
         subject=assessment,
+        what="assessment",
+        waiting=_submitted,
         author=assessment.author,
         kind="assessment",
-        child=assessment.child,
+        children=[assessment.child],
         decision=decision,
         comment=comment,
         rationale=rationale,
@@ -702,20 +716,19 @@ def cin_plan_submit(*, plan: CINPlan, by: Worker) -> CINPlan:
 
 @transaction.atomic
 def cin_plan_decide(*, plan: CINPlan, decision: str, comment: str, rationale: str, by: Worker) -> CINPlan:
-    if plan.status != WorkStatus.SUBMITTED:
-        raise ValidationError("Only a submitted plan can be approved or returned")
     sections = list(plan.children.select_related("child__person", "episode").order_by("pk"))
-    for section in sections:
-        approval_record(
-            subject=plan,
-            author=plan.author,
-            kind="cin_plan",
-            child=section.child,
-            decision=decision,
-            comment=comment,
-            rationale=rationale,
-            decided_by=by,
-        )
+    decide(
+        subject=plan,
+        what="plan",
+        waiting=_submitted,
+        author=plan.author,
+        kind="cin_plan",
+        children=[section.child for section in sections],
+        decision=decision,
+        comment=comment,
+        rationale=rationale,
+        decided_by=by,
+    )
     if decision != Decision.APPROVED:
         plan.status = WorkStatus.RETURNED
         plan.save()
@@ -860,13 +873,13 @@ def _close_episode(episode: CINEpisode, *, on: date, reason: str, by: Worker) ->
 
 @transaction.atomic
 def step_down_decide(*, step_down: StepDown, decision: str, comment: str, rationale: str, by: Worker) -> StepDown:
-    if step_down.status != WorkStatus.SUBMITTED:
-        raise ValidationError("This step-down has already been decided")
-    approval_record(
+    decide(
         subject=step_down,
+        what="step-down",
+        waiting=_submitted,
         author=step_down.requested_by,
         kind="step_down",
-        child=step_down.child,
+        children=[step_down.child],
         decision=decision,
         comment=comment,
         rationale=rationale,
@@ -927,13 +940,13 @@ def closure_request(*, child: Child, reason: str, closure_date: date, summary: s
 def closure_decide(
     *, request: ClosureRequest, decision: str, comment: str, rationale: str, by: Worker
 ) -> ClosureRequest:
-    if request.status != WorkStatus.SUBMITTED:
-        raise ValidationError("This closure has already been decided")
-    approval_record(
+    decide(
         subject=request,
+        what="closure",
+        waiting=_submitted,
         author=request.requested_by,
         kind="closure",
-        child=request.child,
+        children=[request.child],
         decision=decision,
         comment=comment,
         rationale=rationale,

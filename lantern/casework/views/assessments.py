@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from lantern.access.selectors import can_approve_for_child, can_change_child_record
-from lantern.approvals.services import approvals_for
+from lantern.approvals.services import AlreadyDecided, approvals_for
 from lantern.casework import services
 from lantern.casework.forms_assessments import (
     FACTOR_GROUPS,
@@ -31,7 +31,14 @@ from lantern.casework.models import (
     EarlyHelpEpisode,
     WorkStatus,
 )
-from lantern.casework.views.common import apply_service_errors, child_for_approval, child_for_change, child_for_reading
+from lantern.casework.views.common import (
+    after_decision,
+    already_decided,
+    apply_service_errors,
+    child_for_change,
+    child_for_decision,
+    child_for_reading,
+)
 from lantern.core import codes
 from lantern.core.calendar import working_days_between
 from lantern.core.local_settings import get_setting
@@ -243,12 +250,20 @@ def assessment_submit(request, child_id: int, assessment_id: int):
 
 
 def assessment_decide(request, child_id: int, assessment_id: int):
-    child = child_for_approval(request, child_id, "Decide on an assessment")
+    child, landing = child_for_decision(
+        request, child_id, "Decide on an assessment", model=Assessment, item_id=assessment_id, what="assessment"
+    )
+    if landing:
+        return landing
     assessment = _assessment_for(child, assessment_id)
     form = AssessmentDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_decide(assessment=assessment, by=request.user, **form.service_arguments())
+        except AlreadyDecided as error:
+            return already_decided(
+                request, child, error, "casework:assessment", child_id=child.pk, assessment_id=assessment.pk
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
             assessment.refresh_from_db()
@@ -257,7 +272,7 @@ def assessment_decide(request, child_id: int, assessment_id: int):
                 messages.success(request, "Assessment approved. Your decision is on the child's file.")
             else:
                 messages.success(request, "Assessment returned for more work. Your comments are on the child's file.")
-            return redirect("casework:assessment", child_id=child.pk, assessment_id=assessment.pk)
+            return after_decision(request, child, "casework:assessment", child_id=child.pk, assessment_id=assessment.pk)
     factor_codes = sorted(assessment.factors.values_list("code", flat=True))
     context = {
         "child": child,

@@ -7,11 +7,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
 from lantern.access.selectors import can_approve_for_child
-from lantern.approvals.services import approvals_for
+from lantern.approvals.services import AlreadyDecided, approvals_for
 from lantern.casework import services
 from lantern.casework.forms_closure import ClosureForm, DecisionForm, StepDownForm
 from lantern.casework.models import ClosureRequest, StepDown, WorkStatus
-from lantern.casework.views.common import apply_service_errors, child_for_approval, child_for_change, child_for_reading
+from lantern.casework.views.common import (
+    after_decision,
+    already_decided,
+    apply_service_errors,
+    child_for_change,
+    child_for_decision,
+    child_for_reading,
+)
 
 
 def step_down_new(request, child_id: int):
@@ -43,17 +50,21 @@ def _detail(request, child, item, template: str, form=None):
 
 
 def _decide(request, child, item, template: str, decide, approved_message: str, returned_message: str):
-    """Record a manager's decision on a proposal through `decide(**form data)`; errors by the field."""
+    """Record a manager's decision on a proposal through `decide(**form data)`; errors by the field.
+    Afterwards the manager lands on the child's record, or on My work if the decision took the
+    child out of their sight; a second click is told who decided and when."""
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             decide(by=request.user, **form.cleaned_data)
+        except AlreadyDecided as error:
+            return already_decided(request, child, error, "casework:child", child_id=child.pk)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             approved = form.cleaned_data["decision"] == "approved"
             messages.success(request, approved_message if approved else returned_message)
-            return redirect("casework:child", child_id=child.pk)
+            return after_decision(request, child, "casework:child", child_id=child.pk)
     return _detail(request, child, item, template, form=form)
 
 
@@ -66,7 +77,11 @@ def step_down(request, child_id: int, step_down_id: int):
 
 
 def step_down_decide(request, child_id: int, step_down_id: int):
-    child = child_for_approval(request, child_id, "Decide step-down")
+    child, landing = child_for_decision(
+        request, child_id, "Decide step-down", model=StepDown, item_id=step_down_id, what="step-down"
+    )
+    if landing:
+        return landing
     item = get_object_or_404(StepDown, pk=step_down_id, child=child)
     return _decide(
         request, child, item, "casework/closure/step_down.html",
@@ -98,7 +113,11 @@ def closure(request, child_id: int, closure_id: int):
 
 
 def closure_decide(request, child_id: int, closure_id: int):
-    child = child_for_approval(request, child_id, "Decide closure")
+    child, landing = child_for_decision(
+        request, child_id, "Decide closure", model=ClosureRequest, item_id=closure_id, what="closure"
+    )
+    if landing:
+        return landing
     item = get_object_or_404(ClosureRequest, pk=closure_id, child=child)
     return _decide(
         request, child, item, "casework/closure/closure.html",

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from lantern.access.selectors import can_change_child_record, can_see_child, for_visible_children
+from lantern.approvals.services import AlreadyDecided, decided_text
 from lantern.casework import services
 from lantern.casework.forms_front_door import REFERRAL_ROUTES, ContactForm, DecisionForm, NewChildContactForm
 from lantern.casework.models import Contact, ContactDecision, DecisionRoute, EarlyHelpEpisode
 from lantern.casework.selectors import search_children
-from lantern.casework.views.common import apply_service_errors, child_for_change, child_for_reading
+from lantern.casework.views.common import already_decided, apply_service_errors, child_for_change, child_for_reading
 from lantern.core import search as searches
 from lantern.core.local_settings import get_setting
 from lantern.core.paging import paginate
@@ -201,8 +202,18 @@ def child_contact_new(request, child_id: int):
 
 
 def contact_decide(request, child_id: int, contact_id: int):
-    """The threshold decision on a contact; once decided, the decision shown read-only."""
-    child = child_for_reading(request, child_id, page="Threshold decision")
+    """The threshold decision on a contact; once decided, the decision shown read-only (a second
+    click is told who decided and when; so is a decider the decision took the child away from)."""
+    try:
+        child = child_for_reading(request, child_id, page="Threshold decision")
+    except PermissionDenied:
+        own = ContactDecision.objects.filter(
+            contact_id=contact_id, contact__child_id=child_id, decided_by=request.user
+        ).first()
+        if own is None or request.method != "POST":
+            raise
+        messages.info(request, decided_text(what="contact", verb="decided", by=own.decided_by, at=own.decided_at))
+        return redirect("casework:front_door")
     contact = get_object_or_404(Contact.objects.select_related("recorded_by"), pk=contact_id, child=child)
     today = timezone.localdate()
     due = services.decision_due(contact)
@@ -219,6 +230,11 @@ def contact_decide(request, child_id: int, contact_id: int):
         "window": get_setting("rereferral_months"),
     }
     if decision is not None:
+        if request.method == "POST":
+            messages.info(
+                request,
+                decided_text(what="contact", verb="decided", by=decision.decided_by, at=decision.decided_at),
+            )
         decided_on = timezone.localtime(decision.decided_at).date()
         context.update(decision=decision, previous=decision.previous_episode, in_time=decided_on <= due)
         return render(request, "casework/front_door/decision.html", context)
@@ -240,6 +256,10 @@ def contact_decide(request, child_id: int, contact_id: int):
             values = form.decision_values()
             try:
                 services.contact_decide(contact=contact, decided_by=request.user, **values)
+            except AlreadyDecided as error:
+                return already_decided(
+                    request, child, error, "casework:contact_decide", child_id=child.pk, contact_id=contact.pk
+                )
             except ValidationError as e:
                 team_field = "early_help_team" if values["route"] == DecisionRoute.EARLY_HELP else "team"
                 _apply_errors(form, e, {"team": team_field})

@@ -32,7 +32,7 @@ from lantern.access.selectors import (
     visible_children,
 )
 from lantern.approvals.models import Decision
-from lantern.approvals.services import approvals_for
+from lantern.approvals.services import AlreadyDecided, approvals_for
 from lantern.casework import services
 from lantern.casework.forms_plans import (
     ActionCompleteForm,
@@ -52,7 +52,14 @@ from lantern.casework.models import (
     PlanOutcome,
     WorkStatus,
 )
-from lantern.casework.views.common import apply_service_errors, child_for_approval, child_for_change, child_for_reading
+from lantern.casework.views.common import (
+    after_decision,
+    already_decided,
+    apply_service_errors,
+    child_for_change,
+    child_for_decision,
+    child_for_reading,
+)
 from lantern.people.models import Child
 from lantern.people.selectors import family_of
 
@@ -428,7 +435,9 @@ def plan_action_complete(request, child_id: int, plan_id: int, section_id: int, 
 
 def plan_decide(request, child_id: int, plan_id: int):
     page = "Decide on a CIN plan"
-    child = child_for_approval(request, child_id, page)
+    child, landing = child_for_decision(request, child_id, page, model=CINPlan, item_id=plan_id, what="plan")
+    if landing:
+        return landing
     item = _plan_for(child, plan_id)
     context = _plan_context(request, child, item, page)
     if context["hidden_sections"] or len(context["sections"]) != item.children.count():
@@ -442,6 +451,8 @@ def plan_decide(request, child_id: int, plan_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.cin_plan_decide(plan=item, by=request.user, **form.cleaned_data)
+        except AlreadyDecided as error:
+            return already_decided(request, child, error, "casework:plan", child_id=child.pk, plan_id=item.pk)
         except ValidationError as error:
             apply_service_errors(form, error)
             item.refresh_from_db()
@@ -450,7 +461,7 @@ def plan_decide(request, child_id: int, plan_id: int):
                 messages.success(request, f"Plan approved. The first review is due by {_day(item.next_review_date)}.")
             else:
                 messages.success(request, "Plan returned to the worker with your comment and rationale.")
-            return redirect("casework:plan", child_id=child.pk, plan_id=item.pk)
+            return after_decision(request, child, "casework:plan", child_id=child.pk, plan_id=item.pk)
     context.update({"form": form, "plan": item, "waiting": item.status == WorkStatus.SUBMITTED})
     return render(request, "casework/plans/decide.html", context)
 
