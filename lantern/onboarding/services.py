@@ -34,7 +34,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
@@ -44,7 +44,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lantern.casework.models import CINEpisode, CINPlan, CINPlanChild, PlanOutcome, WorkStatus
-from lantern.core import codes, identifiers
+from lantern.core import codes, dates, identifiers
 from lantern.notes.models import CaseNote, NoteStatus
 from lantern.onboarding import schema
 from lantern.onboarding.reader import Problems, Row, read
@@ -72,8 +72,6 @@ from lantern.workforce.models import (
 logger = logging.getLogger("lantern.onboarding")
 
 BATCH = 1000
-#: Work with a child (a referral, an allocation, a note) may start this long before they are born.
-PRE_BIRTH_DAYS = 280
 #: The change reason in the history of a row onboarding filled in.
 FILLED = "Onboarding: filled in"
 #: A child Lantern holds with this first name was created by a census import and has no name yet.
@@ -129,6 +127,13 @@ class _Life:
     dob: date | None
     edd: date | None
     dod: date | None
+    first_name: str = ""
+
+    @property
+    def stand_in(self) -> Child:
+        """An unsaved child with these dates, for lantern.core.dates (which says what a date may be)."""
+        return Child(person=Person(first_name=self.first_name, date_of_birth=self.dob,
+                                   expected_date_of_birth=self.edd))  # fmt: skip
 
 
 def _chunks(values: list, size: int = 2000) -> Iterable[list]:
@@ -218,22 +223,29 @@ class _Checker:
             self.add(template, row.line, f"LA child ID '{la_child_id}' is not in children.csv")
         return life
 
-    def in_life(self, template, row: Row, life: _Life | None, column: str, *, before_birth: bool = True) -> None:
-        """The date is not in the future, nor after the child's death, nor before their birth
-        (work may start up to PRE_BIRTH_DAYS before it, as with an unborn child's referral)."""
+    def in_life(self, template, row: Row, life: _Life | None, column: str, *, kind: str = dates.ABOUT_CHILD,
+                after: dates.Floor | None = None) -> None:  # fmt: skip
+        """The rules every form and service applies to the date something happened
+        (lantern.core.dates: not in the future, not before the child's birth, or for work about
+        them a pregnancy before it, not before the referral), and not after the child's death."""
         day = row[column]
-        if day is None or life is None:
+        if day is None:
             return
-        who = row["la_child_id"] or row["person_ref"]
-        earliest = life.dob - timedelta(days=PRE_BIRTH_DAYS) if life.dob and before_birth else life.dob
-        if day > self.today:
-            self.add(template, row.line, f"'{column}' {day:%Y-%m-%d} is in the future")
-        elif earliest and day < earliest:
-            self.add(template, row.line, f"'{column}' {day:%Y-%m-%d} is before {who}'s date of birth "
-                                         f"({life.dob:%Y-%m-%d})")  # fmt: skip
-        elif life.dod and day > life.dod:
-            self.add(template, row.line, f"'{column}' {day:%Y-%m-%d} is after {who}'s date of death "
-                                         f"({life.dod:%Y-%m-%d})")  # fmt: skip
+        problem = dates.happened_problem(day, label=f"'{column}'", child=life.stand_in if life else None, kind=kind,
+                                         after=after, today=self.today)  # fmt: skip
+        if problem:
+            self.add(template, row.line, problem)
+        elif life is not None and life.dod and day > life.dod:
+            who = row["la_child_id"] or row["person_ref"]
+            self.add(template, row.line, f"'{column}' must be on or before {dates.long_date(life.dod)}, {who}'s "
+                                         "date of death")  # fmt: skip
+
+    def planned(self, template, row: Row, column: str, *, after: str = "") -> None:
+        """A planned date (a review, a target): lantern.core.dates.planned_problem."""
+        floor = dates.Floor(row[after], f"the '{after}'") if after and row[after] else None
+        problem = dates.planned_problem(row[column], label=f"'{column}'", not_before=floor, today=self.today)
+        if problem:
+            self.add(template, row.line, problem)
 
     def dates_in_order(self, template, row: Row, start: str, end: str) -> None:
         if row[start] and row[end] and row[end] < row[start]:
@@ -284,7 +296,7 @@ class _Checker:
                 except ValidationError as e:
                     self.add(t, row.line, f"'la_child_id': {e.messages[0]}")
                 self.children[la_child_id] = _Life(row.line, row["date_of_birth"], row["expected_date_of_birth"],
-                                                   row["date_of_death"])  # fmt: skip
+                                                   row["date_of_death"], row["first_name"] or "")  # fmt: skip
             for column, validate, normalise in (
                 ("upn", identifiers.validate_upn, identifiers.normalise_upn),
                 ("former_upn", identifiers.validate_upn, identifiers.normalise_upn),
@@ -376,7 +388,7 @@ class _Checker:
             if row["household_ref"] and row["household_ref"] not in self.households and not self.stopped("addresses"):
                 self.add(t, row.line, f"household_ref '{row['household_ref']}' is not in addresses.csv")
             self.person(t, row, "person_ref")
-            self.in_life(t, row, self.children.get(row["person_ref"] or ""), "start_date", before_birth=False)
+            self.in_life(t, row, self.children.get(row["person_ref"] or ""), "start_date", kind=dates.WITH_CHILD)
             self.dates_in_order(t, row, "start_date", "end_date")
 
     def check_episodes(self, t) -> None:
@@ -434,8 +446,10 @@ class _Checker:
             if life is None:
                 continue
             la_child_id = row["la_child_id"]
-            self.in_life(t, row, life, "start_date")
-            self.dates_in_order(t, row, "start_date", "next_review_date")
+            referral = self.open_episode.get(la_child_id) or self.db_open_episode.get(la_child_id)
+            floor = dates.Floor(referral, "the date of the referral") if referral else None
+            self.in_life(t, row, life, "start_date", after=floor)
+            self.planned(t, row, "next_review_date", after="start_date")
             if (
                 la_child_id not in self.open_episode
                 and la_child_id not in self.db_open_episode
@@ -451,6 +465,7 @@ class _Checker:
             ref, la_child_id = row["plan_ref"], row["la_child_id"]
             if ref and la_child_id and (ref, la_child_id) not in self.plan_children and not self.stopped("plans"):
                 self.add(t, row.line, f"plans.csv has no row for plan_ref '{ref}' and {la_child_id}")
+            self.planned(t, row, "target_date")
             score = row["baseline_score"]
             if score is not None and score > 10:
                 self.add(t, row.line, "'baseline_score' is a number from 0 to 10")

@@ -150,12 +150,12 @@ BAD_CASES = [
     ),
     pytest.param(
         {"episodes": GOOD["episodes"].replace("2026-01-12", "2014-01-12")},
-        ["episodes.csv, line 2: 'referral_date' 2014-01-12 is before LC1's date of birth"],
+        ["episodes.csv, line 2: 'referral_date' must be on or after 17 July 2014, 40 weeks before Maya's"],
         id="date-before-birth",
     ),
     pytest.param(
         {"case_notes": GOOD["case_notes"].replace("2026-02-14", "2099-02-14")},
-        ["case_notes.csv, line 2: 'occurred_on' 2099-02-14 is in the future"],
+        ["case_notes.csv, line 2: 'occurred_on' must be today or in the past"],
         id="date-in-future",
     ),
     pytest.param(
