@@ -364,6 +364,8 @@ LANTERN_TRUSTED_PROXY_COUNT = int(os.environ.get("LANTERN_TRUSTED_PROXY_COUNT", 
 
 # Password sign-in (with a second factor) can be switched off once single sign-on works.
 LANTERN_PASSWORD_SIGN_IN = _env_flag("LANTERN_PASSWORD_SIGN_IN", "1")
+# How long a one-time set-password link from an administrator works (lantern/identity/passwords.py).
+LANTERN_PASSWORD_LINK_HOURS = float(os.environ.get("LANTERN_PASSWORD_LINK_HOURS", "24"))
 
 # Second factor (django-otp: TOTP authenticator apps and single-use recovery codes) for every
 # password sign-in. The only exemption is the synthetic demo's accounts, marked by the seeder;

@@ -11,6 +11,7 @@ urlpatterns = [
     path("administration/staff/<int:worker_id>/change/", views.staff_change, name="staff_change"),
     path("administration/staff/<int:worker_id>/deactivate/", views.staff_deactivate, name="staff_deactivate"),
     path("administration/staff/<int:worker_id>/reactivate/", views.staff_reactivate, name="staff_reactivate"),
+    path("administration/staff/<int:worker_id>/password-link/", views.password_link, name="password_link"),
     path("administration/teams/", views.teams, name="teams"),
     path("administration/teams/new/", views.team_create, name="team_create"),
     path("administration/teams/<int:team_id>/", views.team, name="team"),

@@ -8,6 +8,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from lantern.administration import forms, selectors, services
 from lantern.administration.models import AdminEvent, AdminEventKind, StaffAssignment
@@ -60,8 +63,10 @@ def staff_create(request):
     return render(request, "administration/staff_form.html", {"form": form})
 
 
-def staff_detail(request, worker_id: int):
+def staff_detail(request, worker_id: int, password_link: dict | None = None):
     _admin_only(request)
+    from lantern.identity.passwords import links_enabled
+
     worker = get_object_or_404(Worker.objects.select_related("team", "service"), pk=worker_id)
     return render(
         request,
@@ -74,6 +79,8 @@ def staff_detail(request, worker_id: int):
             "events": AdminEvent.objects.filter(worker=worker).select_related("actor")[:50],
             "to_reallocate": services.open_allocations_to_reallocate(worker).count(),
             "is_self": worker.pk == request.user.pk,
+            "password_link": password_link,
+            "password_links_enabled": links_enabled(),
         },
     )
 
@@ -328,3 +335,37 @@ def setting_edit(request, key: str):
             "history": [(h, _shown(h.value)) for h in history[:50]],
         },
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Set-password links
+# ---------------------------------------------------------------------------------------------
+
+
+@require_POST
+def password_link(request, worker_id: int):
+    """Issue a one-time set-password link and show it on this page, once (it is not stored)."""
+    _admin_only(request)
+    from lantern.identity import passwords
+
+    worker = get_object_or_404(Worker, pk=worker_id)
+    if worker.pk == request.user.pk:
+        raise PermissionDenied("Change your own password from your sign-in security page.")
+    try:
+        link, token = passwords.password_link_issue(by=request.user, worker=worker)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("administration:staff_detail", worker_id=worker.pk)
+    until = timezone.localtime(link.expires_at)
+    AdminEvent.objects.create(
+        kind=AdminEventKind.PASSWORD_LINK,
+        actor=request.user,
+        worker=worker,
+        summary=f"Set-password link for {worker.display_name}, valid until {until:%-d %b %Y %H:%M}",
+        reason="New member of staff" if not worker.has_usable_password() else "Locked out or forgot their password",
+        effective_date=timezone.localdate(),
+    )
+    url = request.build_absolute_uri(reverse("identity:set_password_start", args=[token]))
+    response = staff_detail(request, worker_id, password_link={"url": url, "expires_at": link.expires_at})
+    response["Cache-Control"] = "no-store"
+    return response

@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, CharField, Q, Sum, Value, When
 from django.db.models.functions import Cast
@@ -22,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lantern.core.paging import paginate
-from lantern.identity import mfa, policy, sessions, throttle
+from lantern.identity import mfa, passwords, policy, sessions, throttle
 from lantern.identity.forms import (
     CodeForm,
     ConfirmAppForm,
@@ -429,3 +430,67 @@ def _staff_context(worker, form) -> dict:
         "sso_enabled": policy.sso_enabled(),
         "subject_claim": settings.LANTERN_SSO_SUBJECT_CLAIM,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Passwords: a one-time set-password link from an administrator, and changing your own
+# ---------------------------------------------------------------------------------------------
+
+LINK_KEY = "lantern_set_password_link"
+
+
+@login_not_required
+@never_cache
+def set_password_start(request, token: str):
+    """The link itself: keep its token in the session and move to an address without it, so
+    the token leaves no trace in logs, history or a Referer header."""
+    request.session[LINK_KEY] = token[:100]
+    return redirect("identity:set_password")
+
+
+@login_not_required
+@never_cache
+def set_password(request):
+    token = request.session.get(LINK_KEY, "")
+    link = passwords.password_link_find(token)
+    if link is None:
+        request.session.pop(LINK_KEY, None)
+        return render(request, "identity/set_password_expired.html", status=410)
+    form = SetPasswordForm(link.worker, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            worker = passwords.password_link_use(token=token, password=form.cleaned_data["new_password1"])
+        except ValidationError as error:
+            form.add_error("new_password1", error)
+        else:
+            request.session.pop(LINK_KEY, None)
+            messages.success(
+                request, f"Your password is set, {worker.first_name or worker.username}. Sign in with it now."
+            )
+            return redirect("login")
+    return render(request, "identity/set_password.html", {"form": form, "worker": link.worker})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change your own password (you need the current one). Your other sessions end."""
+
+    template_name = "identity/password_change.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_usable_password():
+            return render(request, "identity/password_none.html")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_success_url(self):
+        return reverse("identity:security")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        passwords.password_changed(worker=self.request.user)
+        current = self.request.session.session_key
+        for key in list(
+            sessions.open_sessions(self.request.user).exclude(session_key=current).values_list("session_key", flat=True)
+        ):
+            sessions.session_end(user=self.request.user, session_key=key)
+        messages.success(self.request, "Your password has been changed. Your other sessions have been signed out.")
+        return response

@@ -78,6 +78,7 @@ from lantern.workforce.models import (
 
 __all__ = [
     "DEMO_ACCOUNTS",
+    "DEMO_USERNAMES",
     "DEMO_PASSWORD",
     "PUBLIC_SIZES",
     "SIZES",
@@ -195,6 +196,11 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
     ("leader", Role.SENIOR_LEADER, ""),
     ("inspector", Role.INSPECTOR, ""),
 )
+#: The demo council administrator: manages staff, teams and settings, sees no child. Written after
+#: the planned council (it plays no part in the pathway, so the seeded data is the same with it).
+DEMO_ADMIN = ("admin", "Alex", "Morgan", "Lantern administrator")
+#: Every demo username, in the order the seeder lists them.
+DEMO_USERNAMES = (*(u for u, _, _ in DEMO_ACCOUNTS), DEMO_ADMIN[0])
 _DEMO_NAMES = {
     "sw.north": ("Sam", "Whitfield", "Social worker"),
     "sw.south": ("Amara", "Okafor", "Senior social worker"),
@@ -2407,6 +2413,22 @@ class Writer:
 # ---------------------------------------------------------------------------
 
 
+def _demo_admin(start: date) -> Worker:
+    username, first, last, title = DEMO_ADMIN
+    admin = Worker.objects.create(
+        username=username,
+        first_name=first,
+        last_name=last,
+        email=f"{username}@lantern.example",
+        role=Role.COUNCIL_ADMIN,
+        job_title=title,
+        date_joined=datetime.combine(start, dtime(9, 0), tzinfo=LONDON),
+        password=make_password(DEMO_PASSWORD),
+    )
+    MfaExemption.objects.create(worker=admin, reason="Synthetic demo account")
+    return admin
+
+
 def _extra_seeders() -> list[tuple[str, Any]]:
     """`lantern/synthetic/seed_<app>.py` modules, each with
     `seed(*, rng, as_of, show, stream) -> dict[str, int]` (counts of rows written), run in
@@ -2450,13 +2472,14 @@ def seed_authority(
     started = time.monotonic()
     with transaction.atomic():
         taken = list(Worker.objects.order_by("username").values_list("username", flat=True))
-        clash = sorted(set(taken) & {u for u, _, _ in DEMO_ACCOUNTS})
+        clash = sorted(set(taken) & set(DEMO_USERNAMES))
         if clash:
             raise ValueError(f"Workers with the demo usernames already exist: {', '.join(clash)}")
         planner = Planner(spec, seed, as_of, taken)
         planner.plan(progress=show, stream=stream)
         writer = Writer(planner, show, stream)
         writer.write()
+        admin = _demo_admin(planner.start)
         counts = dict(writer.counts)
         for name, seeder in _extra_seeders():
             # Each later app's records (visits, notes, oversight ...) are written from what the
@@ -2468,4 +2491,5 @@ def seed_authority(
         w = planner.named[username]
         where = w.team.name if w.team else (w.service.name if w.service else "")
         logins.append((username, Role(w.role).label, where))
+    logins.append((admin.username, admin.get_role_display(), ""))
     return SeedResult(size, seed, as_of, counts, stats, logins, time.monotonic() - started)

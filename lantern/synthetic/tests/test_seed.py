@@ -203,6 +203,7 @@ def test_demo_accounts_have_the_right_roles_teams_and_password(demo):
         "qa": (Role.QUALITY_AUDITOR, "Quality assurance"),
         "leader": (Role.SENIOR_LEADER, None),
         "inspector": (Role.INSPECTOR, None),
+        "admin": (Role.COUNCIL_ADMIN, None),
     }
     for username, (role, team) in expected.items():
         worker = Worker.objects.select_related("team", "service").get(username=username)

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lantern.people.models import Child
-from lantern.synthetic.generator import DEMO_ACCOUNTS, DEMO_PASSWORD, PUBLIC_SIZES, SIZES, seed_authority
+from lantern.synthetic.generator import DEMO_PASSWORD, DEMO_USERNAMES, PUBLIC_SIZES, SIZES, seed_authority
 from lantern.workforce.models import Service, Team, Worker
 
 #: Earliest and latest as-of dates: the working-day calendar covers 1990-2100 and the generator
@@ -151,10 +151,10 @@ class Command(BaseCommand):
 
     def _existing_logins(self) -> list[tuple[str, str, str]]:
         """The demo accounts already in the database, in the usual order."""
-        workers = Worker.objects.filter(username__in=[u for u, _, _ in DEMO_ACCOUNTS]).select_related("team", "service")
+        workers = Worker.objects.filter(username__in=DEMO_USERNAMES).select_related("team", "service")
         by_name = {w.username: w for w in workers}
         rows = []
-        for username, _role, _where in DEMO_ACCOUNTS:
+        for username in DEMO_USERNAMES:
             w = by_name.get(username)
             if w is not None:
                 where = w.team.name if w.team else (w.service.name if w.service else "")
