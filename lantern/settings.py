@@ -102,12 +102,16 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lantern.core.middleware.SecurityHeadersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Innermost: the access log's rows are written once the page's answer is known (refused or viewed).
+    "lantern.access.log.AccessLogMiddleware",
 ]
 
 if PRODUCTION:
     # Static files straight from the web process, compressed and cached (no separate file server).
-    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-                      "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "lantern.urls"
 WSGI_APPLICATION = "lantern.wsgi.application"
@@ -397,8 +401,13 @@ LANTERN_SSO_NAME = os.environ.get("LANTERN_SSO_NAME", "your council account")
 if OIDC_RP_CLIENT_ID:
     _missing = [
         name
-        for name in ("OIDC_RP_CLIENT_SECRET", "OIDC_OP_ISSUER", "OIDC_OP_AUTHORIZATION_ENDPOINT",
-                     "OIDC_OP_TOKEN_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT")
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_ISSUER",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
         if not globals()[name]
     ]
     if _missing:

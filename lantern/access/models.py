@@ -7,20 +7,32 @@ from simple_history.models import HistoricalRecords
 from lantern.people.models import Child
 
 
+class Outcome(models.TextChoices):
+    VIEWED = "viewed", "Viewed"
+    REFUSED = "refused", "Refused"
+
+
 class ChildView(models.Model):
-    """One view of a child's record. Written by the access layer; never edited."""
+    """One attempt to open a child's record, or a page showing a child's case content: viewed, or
+    refused (the person may not see the child, or their role may not do what the page does).
+    Written by the access layer (lantern/access/log.py); the database refuses UPDATE and DELETE."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="views")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="child_views")
     viewed_at = models.DateTimeField(auto_now_add=True, db_index=True)
     page = models.CharField(max_length=80, help_text="Which page of the record, e.g. 'Child record'.")
     path = models.CharField(max_length=300)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.VIEWED)
 
     class Meta:
         indexes = [models.Index(fields=["child", "-viewed_at"]), models.Index(fields=["user", "-viewed_at"])]
+        constraints = [
+            models.CheckConstraint(name="child_view_outcome_known", condition=models.Q(outcome__in=Outcome.values))
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} viewed {self.child_id} ({self.page}) at {self.viewed_at:%Y-%m-%d %H:%M}"
+        verb = "viewed" if self.outcome == Outcome.VIEWED else "was refused"
+        return f"{self.user} {verb} {self.child_id} ({self.page}) at {self.viewed_at:%Y-%m-%d %H:%M}"
 
 
 class AccessListEntry(models.Model):

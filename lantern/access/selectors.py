@@ -22,7 +22,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from lantern.access.models import AccessListEntry, ChildView
+from lantern.access import log as access_log
+from lantern.access.models import AccessListEntry, ChildView, Outcome
 from lantern.people.models import Child
 from lantern.workforce.models import (
     AUTHORITY_WIDE_ROLES,
@@ -109,15 +110,21 @@ def can_change_child_record(user: Worker, child: Child) -> bool:
 
 
 def get_child_for_user(user: Worker, child_id: int, *, page: str, path: str = "") -> Child:
-    """Fetch a child the user may see and log the view; refuse with 404 or 403 otherwise."""
+    """Fetch a child the user may see and log the view; refuse with 404 or 403 otherwise, and log
+    the refusal (lantern/access/log.py: a page that refuses after this is logged as refused too)."""
     try:
         child = visible_children(user).get(pk=child_id)
     except (Child.DoesNotExist, ValueError, TypeError):
-        restricted = Child.objects.filter(pk=child_id).values_list("restricted", flat=True).first()
+        try:
+            restricted = Child.objects.filter(pk=child_id).values_list("restricted", flat=True).first()
+        except (ValueError, TypeError):
+            restricted = None
+        if restricted is not None and user.is_authenticated:
+            access_log.record(user, [child_id], page=page, path=path, outcome=Outcome.REFUSED)
         if restricted is None or restricted:
             raise Http404("No child record found") from None
         raise PermissionDenied("You do not have access to this child's record.") from None
-    ChildView.objects.create(child=child, user=user, page=page[:80], path=path[:300])
+    access_log.record(user, [child.pk], page=page, path=path)
     child._lantern_visible_to = user.pk
     return child
 
@@ -128,7 +135,24 @@ def child_views(child: Child) -> QuerySet[ChildView]:
 
 
 def can_see_access_log(user: Worker) -> bool:
-    return user.role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.SENIOR_LEADER)
+    """Managers and quality auditors (who audit practice) read the access log, for the children
+    they may see."""
+    return user.is_authenticated and user.role in (
+        Role.TEAM_MANAGER,
+        Role.SERVICE_MANAGER,
+        Role.SENIOR_LEADER,
+        Role.QUALITY_AUDITOR,
+    )
+
+
+def access_log_for(user: Worker) -> QuerySet[ChildView]:
+    """The access log rows about the children `user` may see (restricted records only for those
+    on their access list), newest first. Callers check `can_see_access_log` first."""
+    return (
+        for_visible_children(ChildView.objects.all(), user)
+        .select_related("user", "child__person")
+        .order_by("-viewed_at", "-pk")
+    )
 
 
 def can_approve_for_child(user: Worker, child: Child) -> bool:

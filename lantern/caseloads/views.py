@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
+from lantern.access import log as access_log
 from lantern.access.selectors import visible_children
 from lantern.caseloads import charts, selectors, services
 from lantern.caseloads.forms import AllocateForm
@@ -101,6 +102,9 @@ def team(request, team_id: int):
     history = selectors.history(CaseloadSnapshot.objects.filter(team=team), months, live, table, weights)
     unallocated, query = paginate(request, unallocated_children(visible_children(request.user), team))
     decisions = selectors.decisions_for(request.user, AllocationDecision.objects.filter(team=team))
+    recent = list(decisions[:5])
+    # An allocation decision names the child and gives the reason: a view of each child shown.
+    access_log.record(request.user, [d.child_id for d in recent], page="Team caseloads", path=request.path)
     return render(
         request,
         "caseloads/team.html",
@@ -118,7 +122,7 @@ def team(request, team_id: int):
             "page_obj": unallocated,
             "query_string": query,
             "can_allocate": selectors.may_allocate_in_team(request.user, team),
-            "decisions": decisions[:5],
+            "decisions": recent,
             "decision_count": decisions.count(),
         },
     )
@@ -139,6 +143,9 @@ def continuity(request, team_id: int):
 def decisions(request, team_id: int):
     team = _team_for(request, team_id)
     page, query = paginate(request, selectors.decisions_for(request.user, AllocationDecision.objects.filter(team=team)))
+    access_log.record(
+        request.user, [d.child_id for d in page.object_list], page="Allocation decisions", path=request.path
+    )
     return render(request, "caseloads/decisions.html", {"team": team, "page_obj": page, "query_string": query})
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lantern.access import log as access_log
 from lantern.access.selectors import for_visible_children
 from lantern.casework.views.common import apply_service_errors, child_for_reading
 from lantern.core.local_settings import get_setting
@@ -104,6 +105,8 @@ def _session_form(request, *, worker: Worker, session: SupervisionSession | None
             .order_by("pk")
         )
     children = _discussion_children(request, worker, discussions)
+    # The draft's discussions are shown (and posted back) with each child's name: views of them.
+    access_log.record(request.user, [d.child_id for d in discussions], page="Supervision draft", path=request.path)
     if request.method == "POST" and "add_discussion" in request.POST:
         # Show what was typed again, with one more blank discussion; nothing is saved or checked yet.
         posted = SessionForm(request.POST)
@@ -167,6 +170,8 @@ def session_detail(request, pk: int, addendum_form: AddendumForm | None = None):
         raise PermissionDenied("Only the worker and their managers can see this supervision record.")
     personal = selectors.can_see_personal(request.user, session)
     discussions, hidden = selectors.session_discussions(request.user, session)
+    # Each child discussed and shown (name, worries, decisions) is a view of that child.
+    access_log.record(request.user, [d.child_id for d in discussions], page="Supervision session", path=request.path)
     manager = selectors.can_supervise(request.user, session.worker)
     return render(
         request,

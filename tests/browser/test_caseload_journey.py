@@ -58,7 +58,7 @@ def test_worker_in_another_team_is_refused_and_search_hides_the_child(page, axe,
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", name="0 results for ‘Haddad’")).to_be_visible()
     axe(page)
-    assert not ChildView.objects.filter(user__username="sw.south").exists()
+    assert list(ChildView.objects.filter(user__username="sw.south").values_list("outcome", flat=True)) == ["refused"]
 
 
 def test_search_by_name_and_la_child_id_then_manager_sees_the_access_log(page, axe, family, sign_in, sign_out):
@@ -77,4 +77,12 @@ def test_search_by_name_and_la_child_id_then_manager_sees_the_access_log(page, a
     page.goto(f"/children/{family['lina'].pk}/")
     page.get_by_role("link", name="Who has viewed this record").click()
     expect(page.get_by_role("cell", name="Nia North (sw.north)")).to_be_visible()
+    axe(page)
+    # The manager searches the whole log by the person: what sw.north opened, viewed or refused.
+    page.get_by_role("link", name="Search the access log by person or by child").click()
+    page.get_by_label("Person").fill("sw.north")
+    page.get_by_label("Outcome").select_option("viewed")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("cell", name="Nia North (sw.north)").first).to_be_visible()
+    assert "sw.north" not in page.url
     axe(page)

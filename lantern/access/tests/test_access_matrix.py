@@ -4,7 +4,7 @@ and a restricted child - on the record page, in search and on the caseload."""
 import pytest
 from django.urls import reverse
 
-from lantern.access.models import AccessListEntry, ChildView
+from lantern.access.models import AccessListEntry, ChildView, Outcome
 from lantern.access.selectors import get_child_for_user, visible_children
 from lantern.testing import search
 
@@ -41,12 +41,17 @@ def test_record_page_allowed_or_refused(client, world, role, kind):
     if kind in EXPECTED[role]:
         assert response.status_code == 200
         assert child.person.full_name in response.content.decode()
-        assert ChildView.objects.filter(user=user, child=child, page="Child record").count() == 1
+        assert list(ChildView.objects.filter(user=user, child=child).values_list("page", "outcome")) == [
+            ("Child record", Outcome.VIEWED)
+        ]
     else:
         # Restricted records are hidden (404); others are known to exist but refused (403).
         assert response.status_code == (404 if kind == "restricted" else 403)
         assert child.person.last_name not in response.content.decode()
-        assert not ChildView.objects.filter(user=user, child=child).exists()
+        # The attempt is logged, as refused (the refusal page says attempts are recorded).
+        assert list(ChildView.objects.filter(user=user, child=child).values_list("page", "outcome")) == [
+            ("Child record", Outcome.REFUSED)
+        ]
 
 
 @pytest.mark.parametrize("role", sorted(EXPECTED))

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lantern import factories as f
+from lantern.access.models import ChildView
 from lantern.caseloads import services
 from lantern.caseloads.models import AllocationDecision
 from lantern.core.local_settings import set_setting
@@ -275,6 +276,9 @@ def test_decisions_list_shows_the_reason_and_hides_restricted_children(client, w
     assert "Hollis" not in body and "Secret reason" not in body
     body = client.get(reverse("caseloads:team", args=[world.north.pk])).content.decode()
     assert "Knows the family" in body and "Secret reason" not in body
+    # Each decision shown names the child and gives the reason: a view of that child, on each page.
+    logged = list(ChildView.objects.filter(user=world.users["sm_cin"]).values_list("child_id", "page"))
+    assert sorted(logged) == [(plain.pk, "Allocation decisions"), (plain.pk, "Team caseloads")]
 
 
 def test_service_dashboard_summarises_each_team(client, world):

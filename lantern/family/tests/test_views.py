@@ -298,7 +298,7 @@ def test_pages_go_through_the_one_door(client, world, page):
     assert client.get(url(page, restricted)).status_code == 200
     client.logout()
     assert client.get(url(page, own)).status_code == 302
-    assert not ChildView.objects.filter(user=world.users["sw_south"]).exists()
+    assert not ChildView.objects.filter(user=world.users["sw_south"], outcome="viewed").exists()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from lantern import factories as f
+from lantern.access.models import ChildView, Outcome
 from lantern.supervision.models import CaseDiscussion, SupervisionAddendum, SupervisionSession
 from lantern.supervision.tests.conftest import WELLBEING
 from lantern.testing import error_links
@@ -66,6 +67,25 @@ def test_session_page_hides_discussions_about_children_the_viewer_cannot_see(cli
     body = _get(client, world.users["sm_cin"], reverse("supervision:session", args=[session.pk])).content.decode()
     assert "Tariq Teamson" in body and "Rhiannon" not in body
     assert "1 case discussion about a child whose record you cannot see" in body
+
+
+@pytest.mark.parametrize("who", ("tm_north", "sm_cin", "qa", "leader", "inspector"))
+def test_session_page_logs_a_view_of_each_child_shown_and_only_those(client, world, make_session, who):
+    session = make_session(
+        worker=world.users["sw_north_2"], children=[world.children["team"], world.children["restricted"]], sign=True
+    )
+    assert _get(client, world.users[who], reverse("supervision:session", args=[session.pk])).status_code == 200
+    logged = set(ChildView.objects.filter(user=world.users[who]).values_list("child_id", "page", "outcome"))
+    shown = [world.children["team"]] + ([world.children["restricted"]] if who == "tm_north" else [])
+    assert logged == {(child.pk, "Supervision session", Outcome.VIEWED) for child in shown}
+
+
+def test_draft_change_page_logs_a_view_of_each_child_discussed(client, world, make_session):
+    session = make_session()
+    assert (
+        _get(client, world.users["tm_north"], reverse("supervision:session_edit", args=[session.pk])).status_code == 200
+    )
+    assert list(ChildView.objects.values_list("child_id", "page")) == [(world.children["own"].pk, "Supervision draft")]
 
 
 def test_former_supervisor_still_sees_the_session_they_held(client, world, make_session):
