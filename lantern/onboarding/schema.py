@@ -384,7 +384,7 @@ FALSE_VALUES = frozenset({"no", "n", "false", "0", ""})
 
 def blank_template(template: Template) -> str:
     """The header line of an empty template."""
-    return ",".join(template.column_names) + "\r\n"
+    return ",".join(template.column_names) + "\n"
 
 
 def markdown_table(template: Template) -> str:
