@@ -107,6 +107,12 @@ class AlertResponse(models.Model):
         constraints = [
             models.CheckConstraint(name="insight_response_decision_required", condition=~Q(decision="")),
             models.CheckConstraint(name="insight_response_rationale_required", condition=~Q(rationale="")),
+            # One response per alert (a double click or two managers at once record one). Written
+            # as a partial index (the condition always holds) so SQLite adds an index instead of
+            # rebuilding the table, which would drop its immutability triggers.
+            models.UniqueConstraint(
+                fields=["alert"], condition=Q(alert__isnull=False), name="insight_one_response_per_alert"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from lantern.access.selectors import can_approve_for_child
+from lantern.approvals.services import AlreadyDecided, decided_text, lock_for_decision
 from lantern.core.local_settings import DEFINITIONS, set_setting
 from lantern.insight import standards as registry
 from lantern.insight.models import Alert, AlertResponse, ClearedReason
@@ -213,14 +214,21 @@ def alert_respond(
     next_oversight_date: date | None = None,
     child_protection_considered: bool = False,
 ) -> AlertResponse:
-    """Record a manager's decision on an open alert as signed management oversight. The alert
-    stays open until its condition is fixed."""
+    """Record a manager's decision on an open alert as signed management oversight, once: the
+    alert's row is locked and a second response (a double click, a second manager) is refused
+    with `AlreadyDecided`; the database holds one response per alert. The alert stays open until
+    its condition is fixed."""
     from lantern.oversight.services import oversight_entry_create
 
     if alert.child_id is None:
         raise ValidationError("Only an alert about a child can be responded to here.")
     if not can_approve_for_child(by, alert.child):
         raise PermissionDenied("Only the child's team manager, service manager or a senior leader can respond.")
+    lock_for_decision(
+        alert,
+        waiting=lambda a: not AlertResponse.objects.filter(alert=a).exists(),
+        already=lambda: responded_message(alert),
+    )
     if alert.cleared_at is not None:
         raise ValidationError("This alert has cleared: its condition no longer holds.")
     errors = {}
@@ -236,7 +244,7 @@ def alert_respond(
     direction = f"Practice alert: {name} (since {alert.since.day} {alert.since:%B %Y}).\n\n{decision.strip()}"
     if considered:
         direction += f"\n\n{item.response_option}."
-    entry = oversight_entry_create(
+    entry = oversight_entry_create(  # in this transaction: if the response is refused, so is the entry
         child=alert.child,
         author=by,
         direction=direction,
@@ -244,14 +252,25 @@ def alert_respond(
         next_oversight_date=next_oversight_date,
         sign=True,
     )
-    return AlertResponse.objects.create(
-        alert=alert,
-        oversight_entry=entry,
-        decision=decision.strip(),
-        rationale=rationale.strip(),
-        child_protection_considered=considered,
-        responded_by=by,
-    )
+    try:
+        with transaction.atomic():
+            return AlertResponse.objects.create(
+                alert=alert,
+                oversight_entry=entry,
+                decision=decision.strip(),
+                rationale=rationale.strip(),
+                child_protection_considered=considered,
+                responded_by=by,
+            )
+    except IntegrityError:  # responded to by a caller that did not lock (the database keeps one)
+        raise AlreadyDecided(responded_message(alert)) from None
+
+
+def responded_message(alert: Alert) -> str:
+    made = AlertResponse.objects.filter(alert=alert).select_related("responded_by").first()
+    if made is None:
+        return "A decision has already been recorded on this alert."
+    return decided_text(what="alert", verb="responded to", by=made.responded_by, at=made.responded_at)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,13 +23,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lantern.access.selectors import can_approve_for_child
+from lantern.approvals.services import AlreadyDecided
 from lantern.casework.views.common import apply_service_errors, child_for_approval, child_for_reading
 from lantern.core.local_settings import DEFINITIONS, get_setting
 from lantern.core.paging import paginate
 from lantern.insight import charts, selectors, services
 from lantern.insight import standards as registry
 from lantern.insight.forms import RespondForm, StandardForm, _num
-from lantern.insight.models import EvaluationRun, RunStatus
+from lantern.insight.models import AlertResponse, EvaluationRun, RunStatus
 from lantern.insight.tasks import evaluate_standards
 from lantern.operations.jobs import job_page, recover_jobs
 from lantern.workforce.models import Team
@@ -146,6 +147,9 @@ def respond(request, child_id: int, alert_id: int):
     page = "Respond to a practice alert"
     child = child_for_approval(request, child_id, page)
     alert = selectors.alert_for(request.user, child, alert_id)
+    if AlertResponse.objects.filter(alert=alert).exists():  # answered already: say by whom, no second form
+        messages.info(request, services.responded_message(alert))
+        return redirect("insight:child_alerts", child_id=child.pk)
     if alert.cleared_at is not None:
         raise Http404("This alert has cleared: its condition no longer holds.")
     standard = registry.get(alert.standard)
@@ -161,6 +165,9 @@ def respond(request, child_id: int, alert_id: int):
                 next_oversight_date=form.cleaned_data.get("next_oversight_date"),
                 child_protection_considered=bool(form.cleaned_data.get("child_protection_considered")),
             )
+        except AlreadyDecided as error:
+            messages.info(request, error.messages[0])
+            return redirect("insight:child_alerts", child_id=child.pk)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

@@ -421,3 +421,80 @@ def test_child_record_and_my_work_queries_do_not_grow_with_alerts(client, world,
     assert "Practice alerts (5)" in html
     with django_assert_max_num_queries(len(one_work.captured_queries)):
         assert len([i for i in work_items(world.users["sw_north"]) if i.kind == "alert"]) == 5
+
+
+# ---------------------------------------------------------------------------------------------
+# One response per alert (issue 12: 20 responses to one alert created 20 signed oversight entries)
+# ---------------------------------------------------------------------------------------------
+
+
+def _response_post() -> dict:
+    return {
+        "decision": "Review the plan with the family this week.",
+        "rationale": "Three months without a review.",
+        **when("next_oversight_date", timezone.localdate() + timedelta(days=14)),
+    }
+
+
+def test_a_double_click_on_respond_records_one_response_and_one_oversight_entry(client, world, alerts):
+    from lantern.oversight.models import OversightEntry
+
+    child, item = world.children["own"], alerts["own"]
+    client.force_login(world.users["tm_north"])
+    url = reverse("insight:respond", args=[child.pk, item.pk])
+    assert client.post(url, _response_post()).status_code == 302
+    second = client.post(url, _response_post(), follow=True)
+    assert second.status_code == 200
+    assert "was already responded to by" in second.content.decode()
+    assert AlertResponse.objects.filter(alert=item).count() == 1
+    assert OversightEntry.objects.filter(child=child).count() == 1
+    # The respond link is gone, and opening the form again says who answered.
+    html = client.get(reverse("insight:child_alerts", args=[child.pk])).content.decode()
+    assert url not in html
+    again = client.get(url, follow=True)
+    assert "was already responded to by" in again.content.decode()
+
+
+def test_the_database_holds_one_response_per_alert(world, alerts):
+    from django.db import IntegrityError, transaction
+
+    from lantern.insight.services import alert_respond
+
+    item = alerts["own"]
+    first = alert_respond(
+        alert=item,
+        by=world.users["tm_north"],
+        decision="Act",
+        rationale="Overdue",
+        next_oversight_date=timezone.localdate() + timedelta(days=14),
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AlertResponse.objects.create(
+            alert=item,
+            oversight_entry=first.oversight_entry,
+            decision="Again",
+            rationale="Again",
+            responded_by=world.users["sm_cin"],
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_20_simultaneous_responses_to_one_alert_record_one(world, alerts):
+    if connection.vendor != "postgresql":
+        pytest.skip("Simultaneous requests are proved on PostgreSQL: SQLite runs one writer at a time")
+    from django.test import Client
+
+    from lantern.casework.tests.test_decisions import _post_all
+    from lantern.oversight.models import OversightEntry
+
+    child, item = world.children["own"], alerts["own"]
+    url = reverse("insight:respond", args=[child.pk, item.pk])
+    posts = []
+    for _ in range(20):
+        manager = Client()
+        manager.force_login(world.users["tm_north"])
+        posts.append((manager, url, _response_post()))
+    statuses = _post_all(posts)
+    assert set(statuses) == {302}, statuses
+    assert AlertResponse.objects.filter(alert=item).count() == 1
+    assert OversightEntry.objects.filter(child=child).count() == 1
