@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from lantern.core import codes
+from lantern.core import codes, dates
 from lantern.people.models import Child
 from lantern.workforce.models import Team
 
@@ -39,6 +39,7 @@ class Contact(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["child", "received_at"]), models.Index(fields=["received_at"])]
+        constraints = [dates.not_before_earliest("received_at", name="contact_received_from_1990", moment=True)]
 
     def __str__(self) -> str:
         return f"Contact on {self.received_at:%d %b %Y}"
@@ -85,6 +86,7 @@ class CINEpisode(models.Model):
             models.CheckConstraint(
                 name="cin_primary_need_unless_nfa", condition=Q(referral_nfa=True) | ~Q(primary_need="")
             ),
+            dates.not_before_earliest("referral_date", name="cin_referral_from_1990"),
         ]
 
     def __str__(self) -> str:

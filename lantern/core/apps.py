@@ -12,3 +12,10 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("local_settings", "hooks")
+
+        # Free text has a limit however it is written (lantern/core/text.py).
+        from django.db.models.signals import pre_save
+
+        from lantern.core.text import check_lengths
+
+        pre_save.connect(check_lengths, dispatch_uid="lantern-text-lengths")

@@ -20,9 +20,10 @@ limit and why: "The date of the visit must be on or after 3 July 2016, Kai's dat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db.models import CheckConstraint, Q
 from django.utils import timezone
 
 from lantern.core.calendar import MIN_YEAR, add_months
@@ -31,6 +32,14 @@ from lantern.core.calendar import MIN_YEAR, add_months
 #: statutory timescale is counted with) knows bank holidays from 1990, and no child open to a
 #: children's service today was born before it; an earlier date is a typing slip (1989 for 2019).
 EARLIEST = date(MIN_YEAR, 1, 1)
+
+
+def not_before_earliest(field: str, *, name: str, moment: bool = False) -> CheckConstraint:
+    """A database constraint that `field` (a date, or a moment when `moment`) is not before
+    EARLIEST, so no route (a seeder's bulk insert, an import, a shell) can store one."""
+    floor = datetime(EARLIEST.year, EARLIEST.month, EARLIEST.day, tzinfo=UTC) if moment else EARLIEST
+    return CheckConstraint(name=name, condition=Q(**{f"{field}__gte": floor}))
+
 
 #: How long before birth work about an unborn child may start: a full-term pregnancy.
 PRE_BIRTH_WEEKS = 40
@@ -212,3 +221,65 @@ def closing_problem(episode, value: date | None, *, label: str) -> str | None:
     if latest is not None and value < latest.day:
         return f"{label} must be on or after {long_date(latest.day)}, {latest.why}"
     return None
+
+
+def _first_work(child, kinds) -> tuple[date, str] | None:
+    from lantern.core.chronology import sources
+
+    parts = [
+        s.rows().order_by().filter(ev_child=child.pk).values("ev_on", "ev_kind") for s in sources() if s.kind in kinds
+    ]
+    if not parts:
+        return None
+    found = next(iter(parts[0].union(*parts[1:], all=True).order_by("ev_on")[:1]), None)
+    if found is None:
+        return None
+    day = found["ev_on"]
+    day = date.fromisoformat(day[:10]) if isinstance(day, str) else as_local_date(day)
+    return day, WORK_KINDS[found["ev_kind"]]
+
+
+#: Work that happens with the child present, so not before they were born.
+WITH_CHILD_KINDS = frozenset({"visit", "direct_work"})
+
+
+def birth_problems(
+    *, child=None, name: str, date_of_birth: date | None, expected_date_of_birth: date | None
+) -> dict[str, str]:
+    """What is wrong with a child's (expected) date of birth, by field: a date of birth not in
+    the future nor before EARLIEST, an expected one within a pregnancy from today, and, for a
+    child already known, neither after the work recorded for them (a visit before birth, or a
+    contact more than a pregnancy before it)."""
+    today = timezone.localdate()
+    problems: dict[str, str] = {}
+    if date_of_birth is not None:
+        check(problems, "date_of_birth", happened_problem(date_of_birth, label="Date of birth", today=today))
+    if expected_date_of_birth is not None:
+        latest = today + timedelta(weeks=PRE_BIRTH_WEEKS)
+        if expected_date_of_birth > latest:
+            problems["expected_date_of_birth"] = (
+                f"Expected date of birth must be no later than {long_date(latest)}, {PRE_BIRTH_WEEKS} weeks from today"
+            )
+        elif expected_date_of_birth < EARLIEST:
+            problems["expected_date_of_birth"] = (
+                f"Expected date of birth must be on or after {long_date(EARLIEST)}, the earliest date Lantern records"
+            )
+    born = date_of_birth or expected_date_of_birth
+    field = "date_of_birth" if date_of_birth else "expected_date_of_birth"
+    if child is None or child.pk is None or born is None or field in problems:
+        return problems
+    label = "Date of birth" if date_of_birth else "Expected date of birth"
+    with_child = None if not date_of_birth else _first_work(child, WITH_CHILD_KINDS)
+    if with_child is not None and born > with_child[0]:
+        day, what = with_child
+        problems[field] = f"{label} must be on or before {long_date(day)}, the date of {what} recorded for {name}"
+        return problems
+    about = _first_work(child, set(WORK_KINDS) - {"allocation_start"})
+    before = timedelta(weeks=PRE_BIRTH_WEEKS)
+    if about is not None and born - before > about[0]:
+        day, what = about
+        problems[field] = (
+            f"{label} must be on or before {long_date(day + before)}, {PRE_BIRTH_WEEKS} weeks after the date of "
+            f"{what} recorded for {name}"
+        )
+    return problems

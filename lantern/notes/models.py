@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from lantern.core import dates
 from lantern.people.models import Child
 
 
@@ -93,6 +94,7 @@ class CaseNote(models.Model):
                 name="notes_category_only_if_significant",
                 condition=Q(significant=True) | Q(significant_category=""),
             ),
+            dates.not_before_earliest("occurred_on", name="notes_occurred_from_1990"),
             models.CheckConstraint(
                 name="notes_discarded_never_final",
                 condition=~Q(status=NoteStatus.DISCARDED) | Q(finalised_at__isnull=True, discarded_at__isnull=False),

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from lantern.core import dates
 from lantern.people.models import Child
 
 
@@ -130,7 +131,10 @@ class CheckIn(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["child", "held_on"])]
-        constraints = [models.CheckConstraint(name="check_in_summary", condition=~Q(summary=""))]
+        constraints = [
+            models.CheckConstraint(name="check_in_summary", condition=~Q(summary="")),
+            dates.not_before_earliest("held_on", name="check_in_from_1990"),
+        ]
 
     def __str__(self) -> str:
         return f"Check-in on {self.held_on:%d %b %Y}"

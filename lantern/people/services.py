@@ -5,9 +5,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from lantern.core import codes
+from lantern.core import codes, dates
 from lantern.people.models import Child, ChildDisability, Person
 
 PERSON_FIELDS = (
@@ -43,6 +42,11 @@ def child_update_identity(
 ) -> list[str]:
     """Update identity details; returns the names of the fields that changed."""
     values = locals()
+    problems = dates.birth_problems(
+        child=child, name=first_name, date_of_birth=date_of_birth, expected_date_of_birth=expected_date_of_birth
+    )
+    if problems:
+        raise ValidationError(problems)
     person = child.person
     changed = [f for f in PERSON_FIELDS if getattr(person, f) != values[f]]
     changed += [f for f in CHILD_FIELDS if getattr(child, f) != values[f]]
@@ -86,8 +90,10 @@ def child_identity_errors(
         errors["expected_date_of_birth"] = "Enter a date of birth or an expected date of birth, not both"
     elif not date_of_birth and not expected_date_of_birth:
         errors["date_of_birth"] = "Enter a date of birth, or an expected date of birth if unborn"
-    elif date_of_birth and date_of_birth > timezone.localdate():
-        errors["date_of_birth"] = "Date of birth must be today or in the past"
+    elif problems := dates.birth_problems(
+        name=first_name, date_of_birth=date_of_birth, expected_date_of_birth=expected_date_of_birth
+    ):
+        errors.update(problems)
     elif expected_date_of_birth and sex != codes.Sex.UNKNOWN:
         errors["sex"] = "Select 'Unknown or unborn' for an unborn child"
     if sex not in codes.Sex.values:

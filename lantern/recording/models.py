@@ -16,6 +16,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from lantern.casework.models import CINPlanChild
+from lantern.core import dates
 from lantern.people.models import Child
 
 
@@ -94,6 +95,7 @@ class Visit(models.Model):
                 name="visit_type_known", condition=Q(visit_type__in=["cin_statutory", "cp_statutory", "other"])
             ),
             models.CheckConstraint(name="visit_location_known", condition=Q(location__in=["home", "school", "other"])),
+            dates.not_before_earliest("visited_on", name="visit_from_1990"),
         ]
 
     def __str__(self) -> str:
@@ -162,6 +164,7 @@ class DirectWorkSession(models.Model):
         constraints = [
             models.CheckConstraint(name="direct_work_words_recorded", condition=~Q(child_words="")),
             models.CheckConstraint(name="direct_work_method_recorded", condition=~Q(method="")),
+            dates.not_before_earliest("session_date", name="direct_work_from_1990"),
         ]
 
     def __str__(self) -> str:

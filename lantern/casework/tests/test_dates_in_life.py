@@ -74,15 +74,22 @@ def test_the_contact_service_refuses_a_date_before_the_child_could_be_known(worl
     assert not Contact.objects.exists()
 
 
+def _stored_out_of_range_contact(world):
+    # Outside the years the calendar knows (1990-2100), which made every page counting working
+    # days from it fail.
+    return Contact.objects.create(
+        child=world.children["own"], received_at=_at(date(2101, 1, 3)), source="1A", concern="Old row"
+    )
+
+
 ROLES = ("sw_north", "fsw_north", "tm_north", "sm_cin", "qa", "leader", "inspector")
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_a_bad_contact_already_stored_never_takes_the_front_door_or_my_work_down(client, world, role):
-    # Written before the rule (or by an import that went round it): the pages still work.
-    Contact.objects.create(
-        child=world.children["own"], received_at=_at(date(1989, 3, 12)), source="1A", concern="Old row"
-    )
+    # Written before the rules (or by an import that went round them): the pages still work. The
+    # database now refuses 1989 (see below), so the row that stands for it is from beyond 2100.
+    _stored_out_of_range_contact(world)
     client.force_login(world.users[role])
     response = client.get(reverse("casework:front_door"))
     assert response.status_code == 200
@@ -92,9 +99,7 @@ def test_a_bad_contact_already_stored_never_takes_the_front_door_or_my_work_down
 
 
 def test_a_bad_contact_already_stored_never_stops_the_practice_standards(world):
-    Contact.objects.create(
-        child=world.children["own"], received_at=_at(date(1989, 3, 12)), source="1A", concern="Old row"
-    )
+    _stored_out_of_range_contact(world)
     out = io.StringIO()
     call_command("evaluate_standards", "--no-progress", stdout=out)
     assert "open alerts" in out.getvalue()
@@ -370,3 +375,73 @@ def test_an_approved_step_down_keeps_the_requested_date(world, june_case, early_
     assert episode.closure_date == on
     ended = Allocation.objects.get(child=child, worker=world.users["sw_north"])
     assert (ended.start_date, ended.end_date) == (episode.referral_date, on)
+
+
+# --- The database holds the floor for every route (seeders' bulk inserts, imports, a shell) ----
+
+
+def test_the_database_refuses_a_1989_date_whatever_writes_it(world):
+    from django.db import IntegrityError, transaction
+
+    from lantern.casework.models import CINEpisode
+    from lantern.recording.models import DirectWorkSession
+
+    child, worker = world.children["own"], world.users["sw_north"]
+    writes = [
+        lambda: Contact.objects.bulk_create([Contact(child=child, received_at=_at(date(1989, 3, 12)), source="1A")]),
+        lambda: CINEpisode.objects.filter(child=child).update(referral_date=date(1989, 3, 12)),
+        lambda: DirectWorkSession.objects.bulk_create(
+            [DirectWorkSession(child=child, author=worker, session_date=date(1989, 3, 12), method="M", child_words="W")]
+        ),
+    ]
+    for write in writes:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            write()
+
+
+# --- The child's date of birth agrees with the work recorded --------------------------------
+
+
+def test_a_date_of_birth_after_a_recorded_visit_is_refused_by_the_field(client, world):
+    from lantern.recording.tests.helpers import make_visit
+
+    child = world.children["own"]  # born 1 June 2015
+    make_visit(child, world.users["sw_north"], date(2026, 3, 2))
+    client.force_login(world.users["sw_north"])
+    data = {
+        "first_name": "Olivia",
+        "last_name": child.person.last_name,
+        "la_child_id": child.la_child_id,
+        "upn": child.upn,
+        "nhs_number": child.nhs_number,
+        "date_of_birth_day": "3",
+        "date_of_birth_month": "3",
+        "date_of_birth_year": "2026",
+        "sex": "F",
+        "ethnicity": "WBRI",
+        "first_language": "English",
+        "disabilities": ["NONE"],
+    }
+    body = client.post(reverse("casework:child_identity_edit", args=[child.pk]), data).content.decode()
+    assert 'id="id_date_of_birth-error"' in body
+    assert "Date of birth must be on or before 2 March 2026, the date of a visit recorded for Olivia" in body
+    child.person.refresh_from_db()
+    assert child.person.date_of_birth == date(2015, 6, 1)
+    data["date_of_birth_day"] = "2"  # born the day of the visit: possible
+    assert client.post(reverse("casework:child_identity_edit", args=[child.pk]), data).status_code == 302
+
+
+def test_an_expected_date_of_birth_two_years_away_is_refused(world):
+    from lantern.people import services as people
+
+    with pytest.raises(ValidationError) as refused:
+        people.child_create(
+            first_name="Bea",
+            last_name="Unborn",
+            date_of_birth=None,
+            expected_date_of_birth=TODAY + timedelta(days=730),
+            sex="U",
+            ethnicity="NOBT",
+            created_by=world.users["sw_north"],
+        )
+    assert "40 weeks from today" in refused.value.message_dict["expected_date_of_birth"][0]

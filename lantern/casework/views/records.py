@@ -1,7 +1,7 @@
 """Pages about children: My caseload, search and the child record."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from lantern.access.selectors import (
     visible_children,
 )
 from lantern.casework import selectors
+from lantern.casework.views.common import apply_service_errors
 from lantern.core import hooks
 from lantern.core import search as searches
 from lantern.core.paging import paginate
@@ -94,12 +95,16 @@ def child_identity_edit(request, child_id: int):
     if request.method == "POST":
         form = ChildIdentityForm(request.POST, child=child)
         if form.is_valid():
-            changed = people_services.child_update_identity(child=child, **form.cleaned_data)
-            if changed:
-                messages.success(
-                    request, "Identity details updated. The previous values are kept in the record's history."
-                )
-            return redirect("casework:child", child_id=child.pk)
+            try:
+                changed = people_services.child_update_identity(child=child, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                if changed:
+                    messages.success(
+                        request, "Identity details updated. The previous values are kept in the record's history."
+                    )
+                return redirect("casework:child", child_id=child.pk)
     else:
         form = ChildIdentityForm(initial=ChildIdentityForm.initial_for(child), child=child)
     return render(request, "casework/child_identity_form.html", {"child": child, "form": form})
