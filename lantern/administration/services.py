@@ -47,7 +47,9 @@ def _describe(role: str, team: Team | None, service: Service | None) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_placement(*, role: str, team: Team | None, service: Service | None) -> dict[str, str]:
+def staff_placement_errors(*, role: str, team: Team | None, service: Service | None) -> dict[str, str]:
+    """What is wrong with placing someone in this role, team and service, by field. Every route
+    that places staff asks: the staff forms and onboarding (lantern/onboarding)."""
     errors = {}
     if role not in Role.values:
         errors["role"] = "Select a role"
@@ -95,7 +97,7 @@ def staff_create(
     set-password link (or they sign in with their council account)."""
     _require_admin(by)
     username = (username or "").strip()
-    errors = _check_placement(role=role, team=team, service=service)
+    errors = staff_placement_errors(role=role, team=team, service=service)
     if role == Role.SERVICE_MANAGER:
         team = None
     if not username:
@@ -184,7 +186,7 @@ def staff_change(
         service = team.service
     else:
         service = None
-    errors = _check_placement(role=role, team=team, service=service)
+    errors = staff_placement_errors(role=role, team=team, service=service)
     errors |= _check_date(effective_date, field="effective_date", after=current.start_date)
     if not (reason or "").strip():
         errors["reason"] = "Enter why their role or team is changing"

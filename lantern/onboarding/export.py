@@ -23,7 +23,7 @@ from lantern.notes.models import CaseNote, NoteStatus
 from lantern.onboarding import schema
 from lantern.people.models import Address, Child, ChildDisability, HouseholdMember, Person, Relationship
 from lantern.returns.census.importer import SYSTEM_USERNAME
-from lantern.workforce.models import Allocation, Team, Worker
+from lantern.workforce.models import Allocation, Role, Team, Worker
 
 CHUNK = 2000
 
@@ -78,8 +78,9 @@ def export_council(folder: Path) -> dict[str, int]:
     workers = Worker.objects.exclude(username=SYSTEM_USERNAME).exclude(is_superuser=True).order_by("username")
     write("staff", (
         {"username": w.username, "first_name": w.first_name, "last_name": w.last_name, "email": w.email,
-         "role": w.role, "team": w.team.name if w.team_id else "", "service": w.service.name if w.service_id else "",
-         "job_title": w.job_title, "has_left": not w.is_active}
+         "role": w.role, "team": w.team.name if w.team_id else "", "job_title": w.job_title,
+         "service": w.service.name if w.service_id and w.role == Role.SERVICE_MANAGER else "",
+         "has_left": not w.is_active}
         for w in workers.select_related("team", "service").iterator(chunk_size=CHUNK)
     ))  # fmt: skip
     la_ids = dict(Child.objects.values_list("person_id", "la_child_id"))

@@ -143,6 +143,12 @@ TEMPLATES: tuple[Template, ...] = (
             Column("service", "For a service manager: the service they manage", max_length=120),
             Column("job_title", "Job title", max_length=120, example="Senior social worker"),
             Column(
+                "start_date",
+                "The day they started in this role and team (empty: the day of the load)",
+                kind=DATE,
+                example="2024-09-02",
+            ),  # fmt: skip
+            Column(
                 "has_left",
                 "yes for someone who has left (kept as the author of their records; cannot sign in)",
                 kind=BOOL,

@@ -43,6 +43,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from lantern.administration.models import AdminEvent, AdminEventKind, StaffAssignment
+from lantern.administration.services import staff_placement_errors
 from lantern.casework.models import CINEpisode, CINPlan, CINPlanChild, PlanOutcome, WorkStatus
 from lantern.core import codes, dates, identifiers
 from lantern.notes.models import CaseNote, NoteStatus
@@ -157,9 +159,11 @@ class _Checker:
         self.report = Report()
         self.problems = self.report.problems
         self.today = timezone.localdate()
-        self.team_db = dict(Team.objects.values_list("name", "pk"))
+        self.team_db = {t.name.casefold(): t for t in Team.objects.all()}
         self.workers_db = dict(Worker.objects.values_list("username", "role"))
+        self.usernames_db = {u.casefold() for u in self.workers_db}
         self.team_file: set[str] = set()
+        self.team_names: dict[str, int] = {}  # casefolded name -> line
         self.staff_file: dict[str, str] = {}
         self.children: dict[str, _Life] = {}
         self.existing: dict[str, int] = {}  # la_child_id -> pk, for children Lantern holds
@@ -201,7 +205,7 @@ class _Checker:
 
     def team(self, template, row: Row, column: str = "team") -> None:
         name = row[column]
-        if name and name not in self.team_file and name not in self.team_db and not self.stopped("teams"):
+        if name and name not in self.team_file and name.casefold() not in self.team_db and not self.stopped("teams"):
             self.add(template, row.line, f"team '{name}' is not in teams.csv or in Lantern")
 
     def worker(self, template, row: Row, column: str) -> None:
@@ -270,21 +274,41 @@ class _Checker:
 
     def check_teams(self, t) -> None:
         for row in self.rows(t):
-            if row["team"]:
-                self.team_file.add(row["team"])
+            name = row["team"]
+            if not name:
+                continue
+            held = self.team_db.get(name.casefold())
+            if held is not None and held.name != name:
+                self.add(t, row.line, f"team '{name}' is in Lantern as '{held.name}': use the same name")
+            elif name.casefold() in self.team_names:
+                self.add(t, row.line, f"team '{name}' is already on line {self.team_names[name.casefold()]}")
+            self.team_names[name.casefold()] = row.line
+            self.team_file.add(name)
 
     def check_staff(self, t) -> None:
+        seen: set[str] = set()
         for row in self.rows(t):
             username = row["username"]
             if not username:
                 continue
-            if username in self.workers_db:
+            if username.casefold() in self.usernames_db:
                 self.add(t, row.line, f"username '{username}' is already in Lantern")
+            elif username.casefold() in seen and username not in self.staff_file:
+                self.add(t, row.line, f"username '{username}' is already in this file (in other capitals)")
+            seen.add(username.casefold())
             self.staff_file[username] = row["role"] or ""
             self.team(t, row)
-            role = row["role"]
-            if role in (Role.SOCIAL_WORKER, Role.FAMILY_SUPPORT_WORKER, Role.TEAM_MANAGER) and not row["team"]:
-                self.add(t, row.line, f"a {Role(role).label.lower()} needs a team")
+            if row["role"] and row.ok:
+                # The rules the staff forms apply (lantern.administration.services).
+                name = row["team"]
+                team = (self.team_db.get(name.casefold()) or Team(name=name, active=True)) if name else None
+                service = Service(name=row["service"]) if row["service"] else None
+                for column, message in staff_placement_errors(role=row["role"], team=team, service=service).items():
+                    self.add(t, row.line, f"'{column}': {message}")
+            if row["start_date"]:
+                problem = dates.happened_problem(row["start_date"], label="'start_date'", today=self.today)
+                if problem:
+                    self.add(t, row.line, problem)
 
     def check_children(self, t) -> None:
         batch: list[Row] = []
@@ -570,37 +594,62 @@ class _Loader:
             self.progress(self.total, self.total, "Done")
         return Result(report=self.report, created=dict(self.created), filled=dict(self.filled))
 
+    def log(self, kind: str, summary: str, **fields) -> AdminEvent:
+        """An administration log entry (lantern.administration), as the administration pages write."""
+        return AdminEvent(kind=kind, actor=self.by, summary=summary[:500], reason="Onboarding",
+                          effective_date=self.now.date(), **fields)  # fmt: skip
+
+    def service(self, name: str) -> int:
+        if name not in self.services:
+            self.services[name] = Service.objects.create(name=name).pk
+            self.created["services"] += 1
+            self.events.append(self.log(AdminEventKind.SERVICE_CREATED, f"Service {name} created"))
+        return self.services[name]
+
     def load_teams(self) -> None:
+        self.events: list[AdminEvent] = []
         self.services = dict(Service.objects.values_list("name", "pk"))
         self.teams = dict(Team.objects.values_list("name", "pk"))
+        self.team_service = dict(Team.objects.values_list("pk", "service_id"))
         new = []
         for row in self.rows("teams"):
             if row["team"] in self.teams:
                 continue
-            if row["service"] not in self.services:
-                self.services[row["service"]] = Service.objects.create(name=row["service"]).pk
-                self.created["services"] += 1
-            new.append(Team(name=row["team"], type=row["type"], service_id=self.services[row["service"]]))
+            new.append(Team(name=row["team"], type=row["type"], service_id=self.service(row["service"])))
             self.teams[row["team"]] = 0
         for team in self.create("teams", Team, new):
             self.teams[team.name] = team.pk
+            self.team_service[team.pk] = team.service_id
+            self.events.append(self.log(AdminEventKind.TEAM_CREATED, f"{team.name} created ({team.get_type_display()})",
+                                        team_id=team.pk))  # fmt: skip
 
     def load_staff(self) -> None:
         unusable = make_password(None)
-        new = []
+        new, starts = [], []
         for row in self.rows("staff"):
-            service = row["service"]
-            if service and service not in self.services:
-                self.services[service] = Service.objects.create(name=service).pk
-                self.created["services"] += 1
+            # Placed as the staff forms place people (lantern.administration.services.staff_create):
+            # a service manager has a service and no team; everyone else the service of their team.
+            manager = row["role"] == Role.SERVICE_MANAGER
+            team_id = self.teams.get(row["team"]) if row["team"] and not manager else None
+            if manager:
+                service_id = self.service(row["service"]) if row["service"] else None
+            else:
+                service_id = self.team_service.get(team_id) if team_id else None
             new.append(Worker(
                 username=row["username"], first_name=row["first_name"], last_name=row["last_name"],
-                email=row["email"] or "", role=row["role"],
-                team_id=self.teams.get(row["team"]) if row["team"] else None,
-                service_id=self.services.get(service) if service else None, job_title=row["job_title"] or "",
-                password=unusable, is_active=not row["has_left"],
+                email=row["email"] or "", role=row["role"], team_id=team_id, service_id=service_id,
+                job_title=row["job_title"] or "", password=unusable, is_active=not row["has_left"],
             ))  # fmt: skip
-        self.create("staff", Worker, new)
+            starts.append(row["start_date"] or self.now.date())
+        workers = self.create("staff", Worker, new)
+        StaffAssignment.objects.bulk_create([StaffAssignment(
+            worker_id=w.pk, role=w.role, team_id=w.team_id, service_id=w.service_id, start_date=start,
+            end_date=start if not w.is_active else None, recorded_by=self.by,
+            reason="Onboarding" if w.is_active else "Onboarding: had left before Lantern",
+        ) for w, start in zip(workers, starts, strict=True)], batch_size=BATCH)  # fmt: skip
+        self.events += [self.log(AdminEventKind.STAFF_CREATED, f"{w.display_name} ({w.username}) created by onboarding",
+                                 worker_id=w.pk) for w in workers]  # fmt: skip
+        AdminEvent.objects.bulk_create(self.events, batch_size=BATCH)
         self.workers = dict(Worker.objects.values_list("username", "pk"))
 
     def load_children(self) -> None:

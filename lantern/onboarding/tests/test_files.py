@@ -276,3 +276,24 @@ def test_the_command_dry_run_lists_problems_and_the_load_reports(db, tmp_path, c
     call_command("onboard", str(folder), "--no-progress")
     assert "Added 1 services, 1 teams, 2 staff, 2 children" in capsys.readouterr().out
     assert Child.objects.count() == 2
+
+
+def test_staff_are_placed_as_the_staff_forms_place_them(db, tmp_path):
+    staff = GOOD["staff"] + "c.admin,Cat,Admin,council_admin,North team\nd.sm,Dee,Sm,service_manager,\n"
+    assert messages(onboarding_check(make_set(tmp_path, staff=staff))) == [
+        "staff.csv, line 4: 'team': A council administrator belongs to no team: they hold no children",
+        "staff.csv, line 5: 'service': Select the service they manage",
+    ]
+
+
+def test_staff_get_an_assignment_and_the_administration_log_says_who_loaded_them(db, tmp_path):
+    from lantern.administration.models import AdminEvent, StaffAssignment
+
+    loader = f.make_worker("loader", role="council_admin")
+    onboarding_load(make_set(tmp_path), by=loader)
+    worker = Worker.objects.get(username="a.khan")
+    assert worker.service.name == "Children in need"  # the service of their team
+    assignment = StaffAssignment.objects.get(worker=worker)
+    assert assignment.team.name == "North team" and assignment.end_date is None and assignment.recorded_by == loader
+    kinds = set(AdminEvent.objects.filter(actor=loader, reason="Onboarding").values_list("kind", flat=True))
+    assert kinds == {"service_created", "team_created", "staff_created"}
