@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lantern.core.middleware.SecurityHeadersMiddleware",
+    "lantern.core.middleware.IdRangeMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Innermost: the access log's rows are written once the page's answer is known (refused or viewed).
     "lantern.access.log.AccessLogMiddleware",

@@ -22,6 +22,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lantern.core.ids import parse_id
 from lantern.core.paging import paginate
 from lantern.identity import mfa, passwords, policy, sessions, throttle
 from lantern.identity.forms import (
@@ -216,7 +217,7 @@ def my_sessions(request):
                 sessions.session_end(user=user, session_key=key)
             messages.success(request, "Your other sessions have been signed out.")
         else:
-            row = sessions.open_sessions(user).filter(pk=_int(request.POST.get("session"))).first()
+            row = sessions.open_sessions(user).filter(pk=parse_id(request.POST.get("session"))).first()
             if row is None or row.session_key == current:
                 messages.info(request, "That session has already ended.")
             else:
@@ -225,14 +226,6 @@ def my_sessions(request):
         return redirect("identity:sessions")
     rows = list(sessions.open_sessions(user))
     return render(request, "identity/sessions.html", {"rows": rows, "current": current})
-
-
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**62 else None
 
 
 def _need(check, user, what: str):
@@ -389,7 +382,7 @@ def staff_security(request, worker_id: int):
                 )
                 messages.success(request, f"{worker.display_name} can now sign in with their council account.")
             else:
-                link = get_object_or_404(ExternalIdentity, pk=_int(request.POST.get("link")), worker=worker)
+                link = get_object_or_404(ExternalIdentity, pk=parse_id(request.POST.get("link")), worker=worker)
                 SecurityEvent.objects.create(
                     kind=SecurityEventKind.SSO_UNLINKED,
                     actor=request.user,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from lantern.access import log as access_log
 from lantern.access.selectors import for_visible_children
 from lantern.casework.views.common import apply_service_errors, child_for_reading
+from lantern.core.ids import parse_id
 from lantern.core.local_settings import get_setting
 from lantern.core.paging import paginate
 from lantern.supervision import selectors, services
@@ -44,8 +45,7 @@ def overview(request):
     if user.role in (Role.SOCIAL_WORKER, Role.FAMILY_SUPPORT_WORKER):
         return redirect("supervision:worker", worker_id=user.pk)
     teams = list(teams_visible_to(user)) if user.role != Role.TEAM_MANAGER else []
-    team_id = request.GET.get("team", "")
-    team_id = int(team_id) if team_id.isdigit() else None
+    team_id = parse_id(request.GET.get("team"))
     page, query = paginate(request, selectors.supervision_overview(user, team_id=team_id))
     return render(
         request,
