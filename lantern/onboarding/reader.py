@@ -21,7 +21,7 @@ from lantern.onboarding.schema import BOOL, CODE, CODES, DATE, INT, Template
 
 #: Beyond this many problems a dry run stops listing them (and says how many more there were).
 MAX_PROBLEMS = 1000
-#: The longest value a cell may hold (a case note's text); longer means a broken file.
+#: The longest value the reader takes in a cell (a column's own limit is checked after); longer means a broken file.
 MAX_CELL = 1_000_000
 
 csv.field_size_limit(MAX_CELL)

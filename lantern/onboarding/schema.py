@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lantern.core import codes
+from lantern.core.text import LONG_TEXT_MAX, TEXT_MAX
 from lantern.notes.models import NoteType, SignificantCategory
 from lantern.people.models import RelationshipType
 from lantern.workforce.models import AllocationReason, AllocationRole, Role, TeamType
@@ -338,7 +339,7 @@ TEMPLATES: tuple[Template, ...] = (
             Column(
                 "author", "The username of the worker who wrote it", required=True, max_length=150, example="a.khan"
             ),
-            Column("needs", "This child's needs", example="Maya needs a settled routine"),
+            Column("needs", "This child's needs", max_length=TEXT_MAX, example="Maya needs a settled routine"),
         ),  # fmt: skip
         key=("plan_ref", "la_child_id"),
     ),
@@ -349,7 +350,13 @@ TEMPLATES: tuple[Template, ...] = (
         (
             Column("plan_ref", "The plan (plans.csv)", required=True, max_length=40, example="PL3001"),
             LA_CHILD_ID,
-            Column("description", "The outcome for the child", required=True, example="Maya goes to school every day"),
+            Column(
+                "description",
+                "The outcome for the child",
+                required=True,
+                max_length=TEXT_MAX,
+                example="Maya goes to school every day",
+            ),
             Column("measure", "How we will know", required=True, max_length=300, example="Attendance above 95%"),
             Column("target_date", "By when", kind=DATE, required=True, example="2026-07-20"),
             Column("baseline_score", "Where things are now, 0 to 10", kind=INT, example="4"),
@@ -369,7 +376,13 @@ TEMPLATES: tuple[Template, ...] = (
                 "note_type", "Kind of note", kind=CODE, required=True, choices=_values(NoteType), example="phone_call"
             ),
             Column("title", "Title", required=True, max_length=120, example="Call with school"),
-            Column("body", "What happened", required=True, example="Spoke to the head of year about attendance."),
+            Column(
+                "body",
+                "What happened",
+                required=True,
+                max_length=LONG_TEXT_MAX,
+                example="Spoke to the head of year about attendance.",
+            ),
             Column(
                 "significant_category",
                 "If a significant event: which kind",

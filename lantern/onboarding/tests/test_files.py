@@ -297,3 +297,11 @@ def test_staff_get_an_assignment_and_the_administration_log_says_who_loaded_them
     assert assignment.team.name == "North team" and assignment.end_date is None and assignment.recorded_by == loader
     kinds = set(AdminEvent.objects.filter(actor=loader, reason="Onboarding").values_list("kind", flat=True))
     assert kinds == {"service_created", "team_created", "staff_created"}
+
+
+def test_text_is_held_to_the_limits_every_route_has(db, tmp_path):
+    """bulk_create skips the model's save, where lantern.core.text holds lengths: the columns hold them."""
+    notes = GOOD["case_notes"] + f"LC1,2026-02-15,a.khan,phone_call,Long,{'x' * 20_001},\n"
+    assert messages(onboarding_check(make_set(tmp_path, case_notes=notes))) == [
+        "case_notes.csv, line 4: 'body' is 20001 characters long: the most it can hold is 20000"
+    ]
