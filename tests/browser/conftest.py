@@ -89,6 +89,8 @@ def pytest_runtest_teardown(item, nextitem):
     yield
     if _DB_BLOCKER is None or "flushable_immutable_tables" not in getattr(item, "fixturenames", ()):
         return
+    if nextitem is None:  # the last test: the in-memory test database has just been destroyed
+        return
     from django.db import connection
 
     if connection.vendor != "sqlite":
