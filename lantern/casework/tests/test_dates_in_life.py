@@ -445,3 +445,28 @@ def test_an_expected_date_of_birth_two_years_away_is_refused(world):
             created_by=world.users["sw_north"],
         )
     assert "40 weeks from today" in refused.value.message_dict["expected_date_of_birth"][0]
+
+
+def test_the_manager_sees_why_a_step_down_cannot_be_approved(client, world, june_case, early_help_team):
+    child, episode = june_case
+    step_down = StepDown.objects.create(
+        episode=episode,
+        child=child,
+        outcomes_met=True,
+        family_agrees=True,
+        early_help_accepts=True,
+        early_help_team=early_help_team,
+        proposed_date=episode.referral_date,
+        requested_by=world.users["sw_north"],
+    )
+    client.force_login(world.users["tm_north"])
+    response = client.post(
+        reverse("casework:step_down_decide", args=[child.pk, step_down.pk]),
+        {"decision": "approved", "comment": "Agreed", "rationale": "Met"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in body
+    assert "the date of the latest work recorded on the episode (a visit)" in body
+    assert "Return the request so the date can be put right" in body
+    episode.refresh_from_db()
+    assert episode.closure_date is None and not Approval.objects.exists()
