@@ -339,9 +339,9 @@ def _refused(response) -> bool:
 
 
 def crawl(walk: Walk, client: Client, role: str, starts: list[str]) -> None:
-    """Fetch pages breadth-first from `starts`, each route at most PER_ROUTE times per role over
-    the whole walk, collecting forms and query parameters."""
-    queue = deque(starts)
+    """Fetch pages breadth-first from `starts` (always fetched), each other route at most PER_ROUTE
+    times per role over the whole walk, collecting forms and query parameters."""
+    queue, forced = deque(starts), set(starts)
     seen, fetched = walk.seen[role], walk.fetched[role]
     while queue:
         path = queue.popleft()
@@ -349,7 +349,7 @@ def crawl(walk: Walk, client: Client, role: str, starts: list[str]) -> None:
             continue
         seen.add(path)
         route = route_of(path)
-        if route.startswith("?") or fetched[route] >= PER_ROUTE:
+        if route.startswith("?") or (fetched[route] >= PER_ROUTE and path not in forced):
             continue
         fetched[route] += 1
         walk.pages[route].add(path)
