@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -88,9 +89,27 @@ def lock_for_decision(subject: models.Model, *, waiting: Callable[[models.Model]
     return subject
 
 
-def _check(*, decision, comment, rationale, graded, quality_grade, decided_by, author) -> None:
-    if author is not None and decision == Decision.APPROVED and getattr(author, "pk", None) == decided_by.pk:
-        raise ValidationError("You cannot approve your own work. Ask another manager to decide.")
+def authors_of(subject: models.Model, *, author=None, parts: Iterable[models.QuerySet] = ()) -> list:
+    """Everyone who wrote any version of `subject`: its recorded `author` and the user of every
+    history row of the subject and of its `parts` (querysets of history rows, for example a
+    plan's sections, outcomes and actions). Ordered by name."""
+    ids = {author.pk} if getattr(author, "pk", None) is not None else set()
+    history = getattr(subject, "history", None)
+    if history is not None and subject.pk is not None:
+        parts = (history.all(), *parts)
+    for rows in parts:
+        ids.update(rows.filter(history_user__isnull=False).values_list("history_user_id", flat=True).distinct())
+    if not ids:
+        return []
+    users = get_user_model().objects.filter(pk__in=ids)
+    return sorted(users, key=lambda user: (_name(user).lower(), user.pk))
+
+
+def _check(*, decision, comment, rationale, graded, quality_grade, decided_by, authors=()) -> None:
+    if decision == Decision.APPROVED and decided_by.pk in {user.pk for user in authors}:
+        raise ValidationError(
+            "You cannot approve your own work: you wrote all or part of it. Ask another manager to decide."
+        )
     errors: dict[str, str] = {}
     if decision not in Decision.values:
         errors["decision"] = "Select whether you approve or return it"
@@ -138,13 +157,15 @@ def decide(
     quality_grade: str = "",
     graded: bool = False,
     author=None,
+    parts: Iterable[models.QuerySet] = (),
 ) -> list[Approval]:
     """Approve or return `subject` (an assessment, plan, step-down, closure...), once.
 
     Locks the subject's row and refreshes `subject` in place; `waiting(subject)` says whether it
     still waits for a decision (else `AlreadyDecided`, "already approved by X at T"). Comment and
-    rationale are required, a grade where graded; nobody approves their own work (`author` may
-    return it). One approval row per child in `children`, each naming the subject's version.
+    rationale are required, a grade where graded. Nobody approves work they wrote: the `author`
+    and anyone who saved any version of the subject or its `parts` (`authors_of`) may only
+    return it. One approval row per child in `children`, each naming the subject's version.
     The caller then applies the decision to `subject` in the same transaction."""
     lock_for_decision(subject, waiting=waiting, already=lambda: already_decided_message(subject, what))
     _check(
@@ -154,7 +175,7 @@ def decide(
         graded=graded,
         quality_grade=quality_grade,
         decided_by=decided_by,
-        author=author,
+        authors=authors_of(subject, author=author, parts=parts),
     )
     try:
         with transaction.atomic():
@@ -198,7 +219,7 @@ def approval_record(
         graded=graded,
         quality_grade=quality_grade,
         decided_by=decided_by,
-        author=author,
+        authors=[author] if author is not None else [],
     )
     return _write(
         subject=subject,

@@ -427,10 +427,13 @@ class PlanAction(models.Model):
     outcome = models.ForeignKey(PlanOutcome, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
     what = models.TextField("What will happen")
     who = models.CharField("Who will do it", max_length=120)
-    agency = models.CharField(max_length=20, choices=Agency.choices, default=Agency.SOCIAL_CARE)
+    agency = models.CharField(max_length=20, choices=Agency.choices, help_text="Chosen by the worker: no default.")
     due_date = models.DateField("By when")
     completed_date = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.CheckConstraint(name="plan_action_agency_chosen", condition=Q(agency__in=Agency.values))]
 
     def __str__(self) -> str:
         return self.what[:60]

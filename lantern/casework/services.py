@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lantern.approvals.models import Decision
-from lantern.approvals.services import AlreadyDecided, decide, decided_text, lock_for_decision
+from lantern.approvals.services import AlreadyDecided, authors_of, decide, decided_text, lock_for_decision
 from lantern.casework.models import (
     Agency,
     Assessment,
@@ -64,6 +64,9 @@ from lantern.workforce.models import (
 
 def _months_before(day: date, months: int) -> date:
     return add_months(day, -months)
+
+
+CHILD_PROTECTION_LEVEL = "child_protection"  # the level of need meaning significant harm (migration 0005)
 
 
 def open_episode(child: Child) -> CINEpisode | None:
@@ -206,6 +209,9 @@ def contact_decide(
         errors["primary_need"] = "Select the child's primary need"
     if route == DecisionRoute.EARLY_HELP and team is None:
         errors["team"] = "Select the early help team"
+    if route == DecisionRoute.NFA and level is not None and level.code == CHILD_PROTECTION_LEVEL:
+        # A level of need that says the child may be suffering significant harm cannot end in no action.
+        errors["route"] = "A child protection level of need cannot end with no further action"
     if errors:
         raise ValidationError(errors)
     if route == DecisionRoute.EARLY_HELP and open_episode(contact.child) is not None:
@@ -389,6 +395,23 @@ def assessment_submit(*, assessment: Assessment, by: Worker) -> Assessment:
 
 def _submitted(item) -> bool:
     return item.status == WorkStatus.SUBMITTED
+
+
+def _plan_parts(plan: CINPlan) -> tuple:
+    """The history rows of a plan's sections, outcomes and actions: whoever saved one wrote part of the plan."""
+    return (
+        CINPlanChild.history.filter(plan_id=plan.pk),
+        PlanOutcome.history.filter(section__plan_id=plan.pk),
+        PlanAction.history.filter(section__plan_id=plan.pk),
+    )
+
+
+def work_authors(item: Assessment | CINPlan | StepDown | ClosureRequest) -> list[Worker]:
+    """Everyone who wrote any version of a piece of work waiting for a manager (named on the
+    approval page); none of them may approve it (lantern/approvals `decide`)."""
+    if isinstance(item, CINPlan):
+        return authors_of(item, author=item.author, parts=_plan_parts(item))
+    return authors_of(item, author=getattr(item, "author", None) or getattr(item, "requested_by", None))
 
 
 @transaction.atomic
@@ -599,6 +622,9 @@ def cin_plan_create(*, children: list[Child], title: str, author: Worker) -> CIN
         if episode.referral_nfa:
             name = child.person.full_name
             raise ValidationError({"children": f"{name}'s referral was closed with no further action"})
+        if ChildProtectionPlan.objects.filter(child=child, end_date__isnull=True).exists():
+            name = child.person.full_name
+            raise ValidationError({"children": f"{name} is on a child protection plan, so cannot be on a CIN plan"})
         CINPlanChild.objects.create(plan=plan, child=child, episode=episode)
     return plan
 
@@ -722,6 +748,7 @@ def cin_plan_decide(*, plan: CINPlan, decision: str, comment: str, rationale: st
         what="plan",
         waiting=_submitted,
         author=plan.author,
+        parts=_plan_parts(plan),
         kind="cin_plan",
         children=[section.child for section in sections],
         decision=decision,
@@ -740,6 +767,10 @@ def cin_plan_decide(*, plan: CINPlan, decision: str, comment: str, rationale: st
             raise ValidationError(f"{name} is on a child protection plan; a CIN plan cannot run alongside it")
         if section.episode.closure_date is not None:
             raise ValidationError(f"{name}'s child in need episode has closed, so the plan cannot start for {name}")
+        if section.episode.assessments.filter(status=WorkStatus.RETURNED).exists():
+            raise ValidationError(
+                f"{name}'s assessment has been returned for more work; approve the assessment before the plan"
+            )
         _end_plan_sections(section.child, on=today)  # a new plan replaces the child's previous one
         section.start_date = today
         try:

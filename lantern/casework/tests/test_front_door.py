@@ -940,3 +940,36 @@ def test_contact_of_another_child_is_not_found(client, world):
     client.force_login(world.users["sw_north"])
     url = reverse("casework:contact_decide", args=[world.children["own"].pk, contact.pk])
     assert client.get(url).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions that contradict themselves are refused (issue 13)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_child_protection_level_with_no_further_action_is_refused_and_nothing_saved(world):
+    contact = contact_for(north_child(world))
+    with pytest.raises(ValidationError) as e:
+        services.contact_decide(
+            contact=contact,
+            level=level("child_protection"),
+            route=DecisionRoute.NFA,
+            reason="Parent says it was an accident",
+            decided_by=world.users["sw_north"],
+        )
+    assert e.value.message_dict["route"] == ["A child protection level of need cannot end with no further action"]
+    assert not ContactDecision.objects.exists()
+
+
+def test_child_protection_level_with_no_further_action_shows_the_error_by_the_route(client, world):
+    child = north_child(world)
+    contact = contact_for(child)
+    client.force_login(world.users["sw_north"])
+    body = client.post(
+        reverse("casework:contact_decide", args=[child.pk, contact.pk]),
+        {"level": level("child_protection").pk, "route": "nfa", "reason": "Parent says it was an accident"},
+    ).content.decode()
+    assert "govuk-error-summary" in body
+    assert 'id="id_route-error"' in body
+    assert "A child protection level of need cannot end with no further action" in body
+    assert not ContactDecision.objects.exists()

@@ -21,6 +21,7 @@ from lantern.access.models import ChildView
 from lantern.approvals.models import Approval, Decision
 from lantern.casework import services
 from lantern.casework.models import (
+    Assessment,
     CINPlan,
     CINPlanChild,
     OutcomeProgress,
@@ -1024,3 +1025,100 @@ def test_the_plan_list_shows_the_childs_plans(client, world, family, django_asse
     body = response.content.decode()
     assert plan_url("plan", olivia, first) in body and plan_url("plan", olivia, second) in body
     assert body.count("Owens family plan") == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions that contradict themselves are refused (issue 13)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_cin_plan_cannot_be_started_for_a_child_on_a_child_protection_plan(world, family):
+    olivia, amira = family
+    f.open_cp_plan(amira, amira.cin_episodes.get(), start=TODAY - timedelta(days=7))
+    with pytest.raises(ValidationError) as error:
+        services.cin_plan_create(children=[olivia, amira], title="Plan", author=world.users["sw_north"])
+    assert error.value.message_dict["children"] == [
+        "Amira Owens is on a child protection plan, so cannot be on a CIN plan"
+    ]
+    assert not CINPlan.objects.exists()
+
+
+def test_starting_a_cin_plan_for_a_child_on_a_cp_plan_shows_the_error_by_the_children(client, world):
+    olivia = world.children["own"]
+    f.open_cp_plan(olivia, olivia.cin_episodes.get(), start=TODAY - timedelta(days=3))
+    client.force_login(world.users["sw_north"])
+    body = client.post(
+        reverse("casework:plan_new", args=[olivia.pk]), {"title": "Plan", "children": [olivia.pk]}
+    ).content.decode()
+    assert "govuk-error-summary" in body and 'id="id_children-error"' in body
+    assert "is on a child protection plan, so cannot be on a CIN plan" in body
+    assert not CINPlan.objects.exists()
+
+
+def test_an_action_without_an_agency_is_refused_by_the_service_and_the_database(world):
+    section = make_plan(world, world.children["own"], done=False).children.get()
+    with pytest.raises(ValidationError) as error:
+        services.plan_action_add(section=section, outcome=None, what="Visit", who="Sam", agency="", due_date=SOON)
+    assert error.value.message_dict["agency"] == ["Select the agency"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlanAction.objects.create(section=section, what="Visit", who="Sam", due_date=SOON)  # no silent default
+    assert not PlanAction.objects.exists()
+
+
+def test_the_action_page_does_not_choose_an_agency_for_the_worker(client, world):
+    olivia = world.children["own"]
+    plan = make_plan(world, olivia, done=False)
+    section = plan.children.get()
+    url = reverse("casework:plan_action_new", args=[olivia.pk, plan.pk, section.pk])
+    client.force_login(world.users["sw_north"])
+    assert "checked" not in client.get(url).content.decode()
+    body = client.post(
+        url,
+        {
+            "what": "Daily check-in",
+            "who": "Ms Patel",
+            "due_date_day": SOON.day,
+            "due_date_month": SOON.month,
+            "due_date_year": SOON.year,
+        },
+    ).content.decode()
+    assert "govuk-error-summary" in body and 'id="id_agency-error"' in body and "Select the agency" in body
+    assert not PlanAction.objects.exists()
+
+
+def _returned_assessment(child) -> Assessment:
+    episode = child.cin_episodes.get()
+    return Assessment.objects.create(
+        episode=episode, child=child, start_date=TODAY, due_date=SOON, status=WorkStatus.RETURNED
+    )
+
+
+def test_a_plan_cannot_be_approved_while_a_childs_assessment_is_returned(world, family):
+    olivia, amira = family
+    plan = make_plan(world, olivia, amira)
+    services.cin_plan_submit(plan=plan, by=world.users["sw_north"])
+    _returned_assessment(amira)
+    with pytest.raises(ValidationError) as error:
+        services.cin_plan_decide(
+            plan=plan, decision=Decision.APPROVED, comment="C", rationale="R", by=world.users["tm_north"]
+        )
+    assert error.value.messages == [
+        "Amira's assessment has been returned for more work; approve the assessment before the plan"
+    ]
+    assert not Approval.objects.exists()
+    plan.refresh_from_db()
+    assert plan.status == WorkStatus.SUBMITTED
+    assert not CINPlanChild.objects.filter(start_date__isnull=False).exists()
+
+
+def test_approving_a_plan_while_the_assessment_is_returned_is_refused_on_the_page(client, world):
+    olivia = world.children["own"]
+    plan = make_plan(world, olivia)
+    services.cin_plan_submit(plan=plan, by=world.users["sw_north"])
+    _returned_assessment(olivia)
+    client.force_login(world.users["tm_north"])
+    body = client.post(
+        plan_url("plan_decide", olivia, plan), {"decision": "approved", "comment": "C", "rationale": "R"}
+    ).content.decode()
+    assert "govuk-error-summary" in body and "Olivia&#x27;s assessment has been returned for more work" in body
+    assert not Approval.objects.exists()

@@ -287,6 +287,7 @@ def assessment_decide(request, child_id: int, assessment_id: int):
         "safety_scale_hint": SAFETY_SCALE_HINT,
         "assessment_days": get_setting("assessment_working_days"),
         "approvals": list(approvals_for(assessment)),
+        "authors": services.work_authors(assessment),
     }
     return render(request, "casework/assessments/decide.html", context)
 

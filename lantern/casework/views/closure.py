@@ -45,6 +45,7 @@ def _detail(request, child, item, template: str, form=None):
         "approvals": approvals_for(item),
         "can_decide": can_decide or form is not None,
         "form": form or DecisionForm(),
+        "authors": services.work_authors(item) if can_decide or form is not None else [],
     }
     return render(request, template, context)
 

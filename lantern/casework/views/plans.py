@@ -352,7 +352,7 @@ def plan_action_new(request, child_id: int, plan_id: int, section_id: int):
     if request.method != "POST" and item.status not in EDITABLE:
         messages.info(request, NOT_EDITABLE_MESSAGE)
         return redirect("casework:plan", child_id=child.pk, plan_id=item.pk)
-    form = PlanActionForm(_data(request), section=section, initial={"agency": "social_care"})
+    form = PlanActionForm(_data(request), section=section)
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_action_add(section=section, **form.cleaned_data)
@@ -463,6 +463,7 @@ def plan_decide(request, child_id: int, plan_id: int):
                 messages.success(request, "Plan returned to the worker with your comment and rationale.")
             return after_decision(request, child, "casework:plan", child_id=child.pk, plan_id=item.pk)
     context.update({"form": form, "plan": item, "waiting": item.status == WorkStatus.SUBMITTED})
+    context["authors"] = services.work_authors(item)
     return render(request, "casework/plans/decide.html", context)
 
 

@@ -211,3 +211,40 @@ def test_the_database_refuses_an_approval_without_comment_or_rationale(world, fi
             subject=subject, kind="closure", child=world.children["own"], decision="approved",
             decided_by=world.users["tm_north"], **fields,
         )  # fmt: skip
+
+
+def _written_in_part_by(kind, subject, user):
+    """Record that `user` saved a version of the work (for a plan: a version of one of its actions)."""
+    if kind == "cin_plan":
+        from lantern.casework.models import PlanAction
+
+        rows = PlanAction.history.filter(section__plan_id=subject.pk)
+    else:
+        rows = subject.history.all()
+    rows.filter(history_id=rows.order_by("history_id").values("history_id")[:1]).update(history_user=user)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_nobody_who_wrote_any_version_may_approve_it(world, kind):
+    subject, _url, _graded = _build(world, kind, author="sw_north")
+    _written_in_part_by(kind, subject, world.users["tm_north"])
+    with pytest.raises(ValidationError, match="cannot approve your own work"):
+        _decide(kind, subject, world.users["tm_north"])
+    assert not Approval.objects.exists()
+    subject.refresh_from_db()
+    assert subject.status == WorkStatus.SUBMITTED
+    _decide(kind, subject, world.users["sm_cin"])  # a manager who wrote none of it may
+    assert Approval.objects.get().decided_by == world.users["sm_cin"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_approval_page_names_every_author_and_refuses_one_of_them(client, world, kind):
+    subject, url, graded = _build(world, kind, author="sw_north")
+    _written_in_part_by(kind, subject, world.users["tm_north"])
+    client.force_login(world.users["tm_north"])
+    body = client.get(url).content.decode()
+    assert "Written by:" in body
+    assert world.users["sw_north"].display_name in body and world.users["tm_north"].display_name in body
+    body = client.post(url, _post(graded)).content.decode()
+    assert "govuk-error-summary" in body and "cannot approve your own work" in body
+    assert not Approval.objects.exists()
