@@ -9,6 +9,7 @@ from lantern.approvals.models import Decision, QualityGrade
 from lantern.casework.models import Assessment, AssessmentOutcome
 from lantern.core import codes
 from lantern.core.forms import GovukDateField
+from lantern.core.versions import VersionedForm
 
 F = codes.AssessmentFactor
 
@@ -54,7 +55,7 @@ class AssessmentStartForm(forms.Form):
     )
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(VersionedForm):
     """The assessment's sections. Everything may be saved unfinished; submitting checks it is complete."""
 
     lived_experience = _text(

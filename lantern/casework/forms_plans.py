@@ -9,6 +9,7 @@ from django import forms
 from lantern.approvals.models import Decision
 from lantern.casework.models import Agency, CINPlanChild, PlanOutcome
 from lantern.core.forms import GovukDateField
+from lantern.core.versions import VersionedForm
 
 SCORE_CHOICES = [(str(n), str(n)) for n in range(11)]
 
@@ -51,7 +52,7 @@ class PlanNewForm(forms.Form):
         return [self._candidates[pk] for pk in self._candidates if pk in chosen]
 
 
-class PlanSectionForm(forms.Form):
+class PlanSectionForm(VersionedForm):
     needs = forms.CharField(
         label="This child's needs",
         required=False,

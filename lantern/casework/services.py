@@ -45,6 +45,7 @@ from lantern.casework.models import (
 from lantern.core import codes, dates
 from lantern.core.calendar import add_months, add_working_days, is_working_day
 from lantern.core.local_settings import get_setting
+from lantern.core.versions import lock_current
 from lantern.people.models import Child
 from lantern.workforce.models import (
     Allocation,
@@ -334,7 +335,12 @@ ASSESSMENT_TEXT_FIELDS = (
 
 
 @transaction.atomic
-def assessment_update(*, assessment: Assessment, factors: list[str], **fields) -> Assessment:
+def assessment_update(
+    *, assessment: Assessment, factors: list[str], loaded_version: int | None = None, **fields
+) -> Assessment:
+    """Save the draft's sections. `loaded_version`: the version the page showed; if someone saved
+    since, `StaleVersion` says who and what, and nothing is saved."""
+    lock_current(assessment, loaded=loaded_version)
     if assessment.status not in (WorkStatus.DRAFT, WorkStatus.RETURNED):
         raise ValidationError("This assessment has been submitted and can no longer be changed")
     factors = list(dict.fromkeys(factors))
@@ -636,8 +642,16 @@ def _require_editable(plan: CINPlan) -> None:
 
 @transaction.atomic
 def plan_section_update(
-    *, section: CINPlanChild, needs: str, child_views: str, family_views: str, contingency: str, contingency_by
+    *,
+    section: CINPlanChild,
+    needs: str,
+    child_views: str,
+    family_views: str,
+    contingency: str,
+    contingency_by,
+    loaded_version: int | None = None,
 ) -> CINPlanChild:
+    lock_current(section, loaded=loaded_version)  # refused if saved by someone else since the page loaded
     _require_editable(section.plan)
     dates.require(
         "contingency_by",

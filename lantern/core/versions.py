@@ -5,7 +5,7 @@ every save, in the same transaction, so the version moves whenever anyone saves,
 says who changed what. No extra column on any table.
 
 - Forms: `VersionedForm` adds a hidden `version` field; the page puts the record's version in it
-  when it loads (`initial_version`), and after a refused save (`keep_after_conflict`) it keeps
+  when it loads (`record=`), and after a refused save (`keep_after_conflict`) it keeps
   everything the user typed and carries the newer version, so a second save is a deliberate one.
 - Services: `lock_current(record, loaded=...)` locks the row for the rest of the transaction and
   raises `StaleVersion` when someone else saved since `loaded`, saying who, when and what changed.
@@ -94,9 +94,19 @@ def lock_current(record: models.Model, *, loaded: int | None) -> models.Model:
 
 
 class VersionedForm(forms.Form):
-    """A form that carries the version of the record it was loaded from (a hidden field)."""
+    """A form that carries the version of the record it was loaded from (a hidden field).
+    Pass `record=` when the page loads an existing record: the form starts with its version."""
 
     version = forms.IntegerField(required=False, min_value=0, max_value=MAX_VERSION, widget=forms.HiddenInput)
+
+    def __init__(self, *args, record: models.Model | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if record is not None and record.pk is not None and not self.is_bound:
+            self.initial["version"] = current_version(record)
+
+    def without_version(self) -> dict:
+        """The cleaned data for the service, less the version (passed as `loaded_version`)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
     @property
     def loaded_version(self) -> int | None:
@@ -110,8 +120,3 @@ class VersionedForm(forms.Form):
             data = self.data.copy()
             data[self.add_prefix("version")] = "" if error.current is None else str(error.current)
             self.data = data
-
-
-def initial_version(record: models.Model) -> dict:
-    """The `initial` a versioned form needs when a page loads the record."""
-    return {"version": current_version(record)}

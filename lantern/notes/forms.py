@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 
 from lantern.core.forms import GovukDateField
+from lantern.core.versions import VersionedForm
 from lantern.notes.models import CaseNote, NoteType, SignificantCategory
 from lantern.notes.services import CONTENT_FIELDS, MESSAGES
 
@@ -21,7 +22,7 @@ class _EventDateField(GovukDateField):
             raise
 
 
-class NoteForm(forms.Form):
+class NoteForm(VersionedForm):
     """`final=True` checks what a final note needs; a draft needs only a title or some text."""
 
     title = forms.CharField(

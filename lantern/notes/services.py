@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantern.core import dates
+from lantern.core.versions import lock_current
 from lantern.notes.models import CaseNote, NoteStatus, NoteType, SignificantCategory
 from lantern.people.models import Child
 from lantern.workforce.models import Worker
@@ -146,10 +147,13 @@ def case_note_finalise(*, child: Child, author: Worker, note: CaseNote | None = 
 
 
 @transaction.atomic
-def case_note_correct(*, note: CaseNote, by: Worker, reason: str, **fields) -> CaseNote:
+def case_note_correct(
+    *, note: CaseNote, by: Worker, reason: str, loaded_version: int | None = None, **fields
+) -> CaseNote:
     """Correct a final note. The text before the correction stays in the history, with who
-    corrected it, when and why."""
-    note = CaseNote.objects.select_for_update().get(pk=note.pk)
+    corrected it, when and why. Refused with `StaleVersion` if someone corrected it after
+    `loaded_version` (the version the page showed)."""
+    lock_current(note, loaded=loaded_version)
     if note.status != NoteStatus.FINAL:
         raise ValidationError("Only a final note can be corrected; change a draft instead.")
     values = _clean(fields)

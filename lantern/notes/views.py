@@ -13,6 +13,7 @@ from django.utils import timezone
 from lantern.access.selectors import can_approve_for_child, can_change_child_record
 from lantern.casework.views.common import apply_service_errors, child_for_change, child_for_reading
 from lantern.core.paging import paginate
+from lantern.core.versions import StaleVersion
 from lantern.notes import selectors, services
 from lantern.notes.forms import CorrectionForm, NoteForm
 from lantern.notes.models import CaseNote
@@ -170,15 +171,21 @@ def note_correct(request, child_id: int, note_id: int):
         if form.is_valid():
             try:
                 services.case_note_correct(
-                    note=note, by=request.user, reason=form.cleaned_data["reason"], **form.note_values()
+                    note=note,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    loaded_version=form.loaded_version,
+                    **form.note_values(),
                 )
+            except StaleVersion as error:
+                form.keep_after_conflict(error)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
                 messages.success(request, "Case note corrected. The earlier text is kept in its history.")
                 return redirect("notes:note", child_id=child.pk, note_id=note.pk)
     else:
-        form = CorrectionForm(initial=CorrectionForm.initial_for(note))
+        form = CorrectionForm(initial=CorrectionForm.initial_for(note), record=note)
     return render(request, "notes/correct.html", {"child": child, "note": note, "form": form})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from lantern.core.forms import GovukDateField
+from lantern.core.versions import VersionedForm
 
 ACTION_ROWS = 3
 
@@ -13,7 +14,7 @@ def _owner_label(worker) -> str:
     return f"{worker.display_name} ({worker.get_role_display()})"
 
 
-class OversightEntryForm(forms.Form):
+class OversightEntryForm(VersionedForm):
     """Direction, challenge, rationale, next oversight date and up to a few actions.
 
     Action rows are `action_<n>_description`, `action_<n>_owner` and `action_<n>_due`; a row left

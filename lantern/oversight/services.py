@@ -24,6 +24,7 @@ from lantern.access.selectors import can_approve_for_child, can_change_child_rec
 from lantern.casework.models import ChildProtectionPlan, CINEpisode
 from lantern.core import dates
 from lantern.core.local_settings import get_setting
+from lantern.core.versions import lock_current
 from lantern.oversight.models import (
     CheckIn,
     OversightAction,
@@ -143,9 +144,12 @@ def oversight_entry_update(
     rationale: str = "",
     next_oversight_date: date | None = None,
     actions: Iterable[ActionSpec] = (),
+    loaded_version: int | None = None,
 ) -> OversightEntry:
-    """Change a draft. Only its author, only while it is a draft."""
+    """Change a draft. Only its author, only while it is a draft; refused with `StaleVersion` if
+    it was saved (in another tab, say) after `loaded_version`, the version the page showed."""
     entry = _locked(entry)
+    lock_current(entry, loaded=loaded_version)
     if entry.signed_at is not None:
         raise ValidationError(SIGNED_MESSAGE)
     if entry.author_id != by.pk:

@@ -19,6 +19,7 @@ from lantern.access.selectors import can_approve_for_child, can_change_child_rec
 from lantern.casework.views.common import apply_service_errors, child_for_approval, child_for_change, child_for_reading
 from lantern.core.local_settings import get_setting
 from lantern.core.paging import page_number, paginate
+from lantern.core.versions import StaleVersion
 from lantern.oversight import selectors, services
 from lantern.oversight.forms import (
     ACTION_ROWS,
@@ -133,13 +134,20 @@ def entry_edit(request, child_id: int, entry_id: int):
     rows = max(ACTION_ROWS, entry.actions.count() + 1)
     weeks = get_setting("oversight_weeks")
     if request.method != "POST":
-        form = OversightEntryForm(initial=OversightEntryForm.initial_for(entry), owners=owners, rows=rows, weeks=weeks)
+        form = OversightEntryForm(
+            initial=OversightEntryForm.initial_for(entry), owners=owners, rows=rows, weeks=weeks, record=entry
+        )
         return _form_page(request, child, form, entry=entry)
     form = OversightEntryForm(request.POST, owners=owners, rows=rows, weeks=weeks)
     if not form.is_valid():
         return _form_page(request, child, form, entry=entry)
     try:
-        services.oversight_entry_update(entry=entry, by=request.user, **form.service_arguments())
+        services.oversight_entry_update(
+            entry=entry, by=request.user, loaded_version=form.loaded_version, **form.service_arguments()
+        )
+    except StaleVersion as error:
+        form.keep_after_conflict(error)
+        return _form_page(request, child, form, entry=entry)
     except ValidationError as error:
         apply_service_errors(form, error)
         return _form_page(request, child, form, entry=entry)

@@ -12,10 +12,11 @@ from lantern.core.identifiers import (
     validate_nhs_number,
     validate_upn,
 )
+from lantern.core.versions import VersionedForm
 from lantern.people.models import Child
 
 
-class ChildIdentityForm(forms.Form):
+class ChildIdentityForm(VersionedForm):
     first_name = forms.CharField(label="First name", max_length=100, error_messages={"required": "Enter a first name"})
     last_name = forms.CharField(label="Last name", max_length=100, error_messages={"required": "Enter a last name"})
     preferred_name = forms.CharField(label="Preferred name (optional)", max_length=100, required=False)
@@ -50,7 +51,7 @@ class ChildIdentityForm(forms.Form):
 
     def __init__(self, *args, child: Child, **kwargs):
         self.child = child
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=child, **kwargs)
 
     def clean_la_child_id(self):
         value = (self.cleaned_data.get("la_child_id") or "").strip()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from lantern.core import codes, dates
+from lantern.core.versions import lock_current
 from lantern.people.models import Child, ChildDisability, Person
 
 PERSON_FIELDS = (
@@ -39,15 +40,21 @@ def child_update_identity(
     ethnicity: str,
     first_language: str,
     disabilities: list[str],
+    loaded_version: int | None = None,
 ) -> list[str]:
-    """Update identity details; returns the names of the fields that changed."""
+    """Update identity details; returns the names of the fields that changed. `loaded_version` is
+    the child's version the page showed (lantern/core/versions.py): if anyone saved the identity
+    since, `StaleVersion` says who and when, and nothing is saved. Any change saves the child row,
+    so a change to the person's names or to disabilities moves the version too."""
     values = locals()
     problems = dates.birth_problems(
         child=child, name=first_name, date_of_birth=date_of_birth, expected_date_of_birth=expected_date_of_birth
     )
     if problems:
         raise ValidationError(problems)
+    lock_current(child, loaded=loaded_version)
     person = child.person
+    person.refresh_from_db()
     changed = [f for f in PERSON_FIELDS if getattr(person, f) != values[f]]
     changed += [f for f in CHILD_FIELDS if getattr(child, f) != values[f]]
     for f in PERSON_FIELDS:
@@ -67,6 +74,8 @@ def child_update_identity(
         for code in sorted(wanted - current):
             ChildDisability.objects.create(child=child, code=code)
         changed.append("disabilities")
+    if changed and not any(f in CHILD_FIELDS for f in changed):
+        child.save()  # the identity's version is the child's: a names-only change moves it too
     return changed
 
 

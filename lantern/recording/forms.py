@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from lantern.core.forms import GovukDateField
+from lantern.core.versions import VersionedForm
 from lantern.recording import services
 from lantern.recording.models import DirectWorkSession, DirectWorkTheme, Visit, VisitLocation, VisitType
 
@@ -67,7 +68,7 @@ class ServiceErrorsMixin:
                 self.add_error(None, message)
 
 
-class VisitForm(ServiceErrorsMixin, forms.Form):
+class VisitForm(ServiceErrorsMixin, VersionedForm):
     field_for_problem = {"visited_at": "start_time", "ended_at": "end_time"}
 
     visited_on = GovukDateField(label="Date of the visit", past=True, help_text="For example, 27 3 2026")
@@ -235,7 +236,7 @@ class VisitForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class DirectWorkForm(ServiceErrorsMixin, forms.Form):
+class DirectWorkForm(ServiceErrorsMixin, VersionedForm):
     session_date = GovukDateField(label="Date of the session", past=True, help_text="For example, 27 3 2026")
     method = forms.CharField(
         label="Method or tool used",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from lantern.casework.models import CINPlanChild
 from lantern.core import dates
 from lantern.core.dates import WITH_CHILD as WITH
+from lantern.core.versions import lock_current
 from lantern.people.models import Child
 from lantern.recording.models import (
     THEME_LABELS,
@@ -209,10 +210,13 @@ def visit_update(
     observations: str,
     analysis: str,
     next_steps: str,
+    loaded_version: int | None = None,
 ) -> bool:
-    """Correct a visit; returns whether anything changed (the earlier values stay in its history)."""
+    """Correct a visit; returns whether anything changed (the earlier values stay in its history).
+    Refused with `StaleVersion` if someone saved it after `loaded_version` (the page's version)."""
     if not can_correct(by, visit):
         raise PermissionDenied("Only the worker who recorded this visit, or a manager, can correct it.")
+    lock_current(visit, loaded=loaded_version)
     values = _visit_values(
         child=visit.child,
         visited_at=visited_at,
@@ -345,9 +349,12 @@ def direct_work_update(
     theme_other: str = "",
     child_words: str,
     reflection: str,
+    loaded_version: int | None = None,
 ) -> bool:
+    """Correct a session; refused with `StaleVersion` if someone saved it after `loaded_version`."""
     if not can_correct(by, session):
         raise PermissionDenied("Only the worker who recorded this session, or a manager, can correct it.")
+    lock_current(session, loaded=loaded_version)
     values = _direct_work_values(
         child=session.child,
         session_date=session_date,

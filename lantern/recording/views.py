@@ -14,6 +14,7 @@ from lantern.access.selectors import can_change_child_record
 from lantern.casework.models import CINPlanChild
 from lantern.casework.views.common import child_for_change, child_for_reading
 from lantern.core.paging import paginate
+from lantern.core.versions import StaleVersion
 from lantern.recording import selectors, services
 from lantern.recording.forms import DirectWorkForm, VisitForm, VisitFrequencyForm
 from lantern.recording.models import DirectWorkSession, PlanVisitFrequency, Visit
@@ -75,10 +76,14 @@ def visit_edit(request, child_id: int, visit_id: int):
     visit = get_object_or_404(Visit, pk=visit_id, child=child)
     if not services.can_correct(request.user, visit):
         raise PermissionDenied("Only the worker who recorded this visit, or a manager, can correct it.")
-    form = VisitForm(request.POST or None, initial=VisitForm.initial_for(visit))
+    form = VisitForm(request.POST or None, initial=VisitForm.initial_for(visit), record=visit)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.visit_update(visit=visit, by=request.user, **form.service_arguments())
+            changed = services.visit_update(
+                visit=visit, by=request.user, loaded_version=form.loaded_version, **form.service_arguments()
+            )
+        except StaleVersion as error:
+            form.keep_after_conflict(error)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -140,10 +145,14 @@ def direct_work_edit(request, child_id: int, session_id: int):
     session = get_object_or_404(DirectWorkSession, pk=session_id, child=child)
     if not services.can_correct(request.user, session):
         raise PermissionDenied("Only the worker who recorded this session, or a manager, can correct it.")
-    form = DirectWorkForm(request.POST or None, initial=DirectWorkForm.initial_for(session))
+    form = DirectWorkForm(request.POST or None, initial=DirectWorkForm.initial_for(session), record=session)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.direct_work_update(session=session, by=request.user, **form.service_arguments())
+            changed = services.direct_work_update(
+                session=session, by=request.user, loaded_version=form.loaded_version, **form.service_arguments()
+            )
+        except StaleVersion as error:
+            form.keep_after_conflict(error)
         except ValidationError as error:
             form.add_service_errors(error)
         else:

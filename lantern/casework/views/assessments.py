@@ -42,6 +42,7 @@ from lantern.casework.views.common import (
 from lantern.core import codes
 from lantern.core.calendar import working_days_between
 from lantern.core.local_settings import get_setting
+from lantern.core.versions import StaleVersion
 from lantern.people.models import Child, ChildDisability
 from lantern.workforce.models import Allocation
 
@@ -118,7 +119,7 @@ def _page(request, child: Child, assessment: Assessment, *, form=None, saved_not
     factor_codes = sorted(assessment.factors.values_list("code", flat=True))
     editable = assessment.status in EDITABLE and can_change_child_record(request.user, child)
     if editable and form is None:
-        form = AssessmentForm(initial=AssessmentForm.initial_for(assessment, factor_codes))
+        form = AssessmentForm(initial=AssessmentForm.initial_for(assessment, factor_codes), record=assessment)
     selected = set(form["factors"].value() or []) if editable else set(factor_codes)
     context = {
         "child": child,
@@ -210,7 +211,12 @@ def assessment_detail(request, child_id: int, assessment_id: int):
     form = AssessmentForm(request.POST)
     if form.is_valid():
         try:
-            services.assessment_update(assessment=assessment, **form.service_arguments())
+            services.assessment_update(
+                assessment=assessment, loaded_version=form.loaded_version, **form.service_arguments()
+            )
+        except StaleVersion as error:
+            form.keep_after_conflict(error)
+            assessment.refresh_from_db()
         except ValidationError as error:
             apply_service_errors(form, error)
             assessment.refresh_from_db()
@@ -238,9 +244,15 @@ def assessment_submit(request, child_id: int, assessment_id: int):
         return _page(request, child, assessment, form=form)
     saved = False
     try:
-        services.assessment_update(assessment=assessment, **form.service_arguments())
+        services.assessment_update(
+            assessment=assessment, loaded_version=form.loaded_version, **form.service_arguments()
+        )
         saved = True
         services.assessment_submit(assessment=assessment, by=request.user)
+    except StaleVersion as error:
+        form.keep_after_conflict(error)
+        assessment.refresh_from_db()
+        return _page(request, child, assessment, form=form)
     except ValidationError as error:
         apply_service_errors(form, error)
         assessment.refresh_from_db()

@@ -60,6 +60,7 @@ from lantern.casework.views.common import (
     child_for_decision,
     child_for_reading,
 )
+from lantern.core.versions import StaleVersion
 from lantern.people.models import Child
 from lantern.people.selectors import family_of
 
@@ -304,10 +305,12 @@ def plan_section_edit(request, child_id: int, plan_id: int, section_id: int):
     if request.method != "POST" and item.status not in EDITABLE:
         messages.info(request, NOT_EDITABLE_MESSAGE)
         return redirect("casework:plan", child_id=child.pk, plan_id=item.pk)
-    form = PlanSectionForm(_data(request), initial=PlanSectionForm.initial_for(section))
+    form = PlanSectionForm(_data(request), initial=PlanSectionForm.initial_for(section), record=section)
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_section_update(section=section, **form.cleaned_data)
+            services.plan_section_update(section=section, loaded_version=form.loaded_version, **form.without_version())
+        except StaleVersion as error:
+            form.keep_after_conflict(error)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

@@ -17,6 +17,7 @@ from lantern.casework.views.common import apply_service_errors
 from lantern.core import hooks
 from lantern.core import search as searches
 from lantern.core.paging import paginate
+from lantern.core.versions import StaleVersion
 from lantern.people import services as people_services
 from lantern.people.forms import ChildIdentityForm
 from lantern.people.models import ChildDisability
@@ -96,7 +97,11 @@ def child_identity_edit(request, child_id: int):
         form = ChildIdentityForm(request.POST, child=child)
         if form.is_valid():
             try:
-                changed = people_services.child_update_identity(child=child, **form.cleaned_data)
+                changed = people_services.child_update_identity(
+                    child=child, loaded_version=form.loaded_version, **form.without_version()
+                )
+            except StaleVersion as error:
+                form.keep_after_conflict(error)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
