@@ -19,4 +19,7 @@ define(
     SettingDefinition(
         "caseload_cp_weight", 1.5, "When weighting is on, a child on a child protection plan counts as", "children"
     ),
+    SettingDefinition(
+        "fsw_lead_on_cp", False, "A family support worker may be lead worker for a child on a child protection plan", ""
+    ),
 )

@@ -14,8 +14,18 @@ from lantern.approvals.models import Decision
 from lantern.approvals.services import approval_record
 from lantern.caseloads import selectors
 from lantern.caseloads.models import AllocationDecision, Band, CaseloadSnapshot, NeedSnapshot
+from lantern.casework.models import ChildProtectionPlan
+from lantern.core.local_settings import get_setting
 from lantern.people.models import Child
-from lantern.workforce.models import CASE_HOLDING_ROLES, Allocation, AllocationReason, AllocationRole, Team, Worker
+from lantern.workforce.models import (
+    CASE_HOLDING_ROLES,
+    Allocation,
+    AllocationReason,
+    AllocationRole,
+    Role,
+    Team,
+    Worker,
+)
 
 #: Reasons a manager can give for allocating or reallocating a lead worker. A case closing ends
 #: allocations through closure, not here.
@@ -30,6 +40,20 @@ def _worker_label(worker: Worker) -> str:
 
 def _figure(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def lead_worker_problem(*, child: Child, worker: Worker | None) -> str:
+    """Why `worker` cannot be `child`'s lead worker, or "": a family support worker does not lead
+    a child on a child protection plan unless the council allows it (setting `fsw_lead_on_cp`).
+    Every route that names a lead worker asks this (allocation, reallocation, transfer)."""
+    if worker is None or worker.role != Role.FAMILY_SUPPORT_WORKER or get_setting("fsw_lead_on_cp"):
+        return ""
+    if not ChildProtectionPlan.objects.filter(child=child, end_date__isnull=True).exists():
+        return ""
+    return (
+        f"{worker.display_name} is a family support worker and this child is on a child protection plan: "
+        "choose a social worker"
+    )
 
 
 @transaction.atomic
@@ -73,6 +97,8 @@ def allocation_assign(
         errors["worker"] = f"Choose a worker in {team.name}"
     elif lead is not None and lead.worker_id == worker.pk:
         errors["worker"] = f"{worker.display_name} is already the child's lead worker"
+    elif problem := lead_worker_problem(child=child, worker=worker):
+        errors["worker"] = problem
     if errors:
         raise ValidationError(errors)
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from lantern.approvals.models import Decision
 from lantern.approvals.services import AlreadyDecided, authors_of, decide, decided_text, lock_for_decision
+from lantern.caseloads.services import lead_worker_problem
 from lantern.casework.models import (
     Agency,
     Assessment,
@@ -1066,6 +1067,8 @@ def transfer_respond(
         raise ValidationError({"rationale": "Enter the reason for your answer"})
     if worker is not None and worker.team_id != transfer.to_team_id:
         raise ValidationError({"worker": "Choose a worker in the receiving team"})
+    if accept and (problem := lead_worker_problem(child=transfer.child, worker=worker)):
+        raise ValidationError({"worker": problem})
     transfer.responded_by, transfer.responded_at, transfer.response_rationale = by, timezone.now(), rationale
     if accept:
         transfer.status = TransferStatus.ACCEPTED

@@ -219,3 +219,38 @@ def test_workers_who_joined_later_are_not_counted_before_they_joined(world):
     services.snapshot_take(month=date(2026, 2, 1), today=date(2026, 3, 1))
     months = set(CaseloadSnapshot.objects.filter(worker=newcomer).values_list("month", flat=True))
     assert months == {date(2026, 2, 1)}
+
+
+def _on_cp_plan(child):
+    f.open_cp_plan(child, child.cin_episodes.get(), start=timezone.localdate())
+    return child
+
+
+def test_a_family_support_worker_cannot_lead_a_child_on_a_child_protection_plan(world):
+    child = _on_cp_plan(world.children["own"])
+    with pytest.raises(ValidationError) as error:
+        services.allocation_assign(
+            child=child,
+            worker=world.users["fsw_north"],
+            reason=AllocationReason.OTHER,
+            detail="x",
+            by=world.users["tm_north"],
+        )
+    assert (
+        "is a family support worker and this child is on a child protection plan"
+        in error.value.message_dict["worker"][0]
+    )
+    assert [a.worker for a in _open_leads(child)] == [world.users["sw_north"]]
+
+
+def test_a_council_may_allow_a_family_support_worker_to_lead_a_child_protection_case(world):
+    child = _on_cp_plan(world.children["own"])
+    set_setting("fsw_lead_on_cp", True)
+    services.allocation_assign(
+        child=child,
+        worker=world.users["fsw_north"],
+        reason=AllocationReason.OTHER,
+        detail="x",
+        by=world.users["tm_north"],
+    )
+    assert [a.worker for a in _open_leads(child)] == [world.users["fsw_north"]]

@@ -399,3 +399,16 @@ def test_links_on_team_page_child_record_and_menu(client, world):
     child_page = client.get(reverse("casework:child", args=[world.children["own"].pk])).content.decode()
     assert "Allocate a worker" not in child_page
     assert f'href="{reverse("caseloads:overview")}"' in child_page
+
+
+def test_allocating_a_family_support_worker_to_a_child_protection_case_shows_the_error_by_the_worker(client, world):
+    child = world.children["own"]
+    f.open_cp_plan(child, child.cin_episodes.get(), start=timezone.localdate())
+    client.force_login(world.users["tm_north"])
+    body = client.post(
+        reverse("caseloads:allocate", args=[child.pk]),
+        {"worker": world.users["fsw_north"].pk, "reason": AllocationReason.OTHER, "detail": "Capacity"},
+    ).content.decode()
+    assert "govuk-error-summary" in body and 'id="id_worker-error"' in body
+    assert "is a family support worker and this child is on a child protection plan" in body
+    assert not Allocation.objects.filter(worker=world.users["fsw_north"], child=child).exists()

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from lantern import factories as f
 from lantern.approvals.models import Approval
@@ -377,3 +378,23 @@ def test_nfa_referral_closes_rc7_because_rc8_needs_an_assessment(world):
         child=child, referral_date=date(2026, 2, 2), source="2A", primary_need="", by=world.users["sw_north"], nfa=True
     )
     assert (episode.closure_date, episode.closure_reason) == (date(2026, 2, 2), "RC7")
+
+
+def test_a_transfer_cannot_hand_a_child_protection_case_to_a_family_support_worker(client, world):
+    child = world.children["own"]
+    f.open_cp_plan(child, child.cin_episodes.get(), start=timezone.localdate())
+    tm_south = f.make_worker("tm.south", role=Role.TEAM_MANAGER, team=world.south)
+    fsw_south = f.make_worker("fsw.south", role=Role.FAMILY_SUPPORT_WORKER, team=world.south)
+    transfer = services.transfer_request(
+        child=child, kind="team", to_team=world.south, reason="Family moved", by=world.users["sw_north"]
+    )
+    with pytest.raises(ValidationError) as error:
+        services.transfer_respond(transfer=transfer, accept=True, rationale="Capacity", by=tm_south, worker=fsw_south)
+    assert "on a child protection plan" in error.value.message_dict["worker"][0]
+    client.force_login(tm_south)
+    body = client.post(
+        reverse("casework:transfer_respond", args=[child.pk, transfer.pk]),
+        {"answer": "accept", "worker": fsw_south.pk, "rationale": "Capacity in team"},
+    ).content.decode()
+    assert "govuk-error-summary" in body and "on a child protection plan" in body
+    assert Allocation.objects.get(child=child, end_date__isnull=True).team == world.north
