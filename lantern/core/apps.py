@@ -14,8 +14,13 @@ class CoreConfig(AppConfig):
         autodiscover_modules("local_settings", "hooks")
 
         # Free text has a limit however it is written (lantern/core/text.py).
-        from django.db.models.signals import pre_save
+        from django.db.models.signals import post_migrate, pre_save
 
         from lantern.core.text import check_lengths
 
         pre_save.connect(check_lengths, dispatch_uid="lantern-text-lengths")
+
+        # History tables are insert-only, however many there are and whenever they were added.
+        from lantern.core.immutable import install_history_triggers
+
+        post_migrate.connect(install_history_triggers, sender=self, dispatch_uid="lantern_history_insert_only")

@@ -142,7 +142,9 @@ def seed(*, rng, as_of: date, show: bool, stream) -> dict[str, int]:
                 body=body.format(**fill),
                 occurred_on=occurred,
                 note_type=note_type,
-                status=NoteStatus.FINAL,
+                # Written as drafts and made final below, with their times (the database refuses
+                # any other change to a final note).
+                status=NoteStatus.DRAFT,
                 significant=bool(category),
                 significant_category=category,
                 finalised_at=_moment(rng, written),
@@ -158,6 +160,6 @@ def seed(*, rng, as_of: date, show: bool, stream) -> dict[str, int]:
         # created_at and updated_at were stamped with the clock on insert; a seeded note was
         # written when it was finalised.
         CaseNote.objects.filter(pk__gte=min(n.pk for n in notes)).update(
-            created_at=F("finalised_at"), updated_at=F("finalised_at")
+            created_at=F("finalised_at"), updated_at=F("finalised_at"), status=NoteStatus.FINAL
         )
     return {"case notes": len(notes)}

@@ -212,7 +212,14 @@ def seed(*, rng, as_of: date, show: bool, stream: TextIO | None) -> dict[str, in
     bar.close()
 
     sessions = [s for s, _ in planned]
+    # The database refuses a discussion on a signed session: write the sessions as drafts, their
+    # discussions (carrying the signing time), then sign the sessions.
+    signing = {id(s): (s.signed_at, s.signed_by_id) for s in sessions}
+    for s in sessions:
+        s.signed_at = s.signed_by_id = None
     SupervisionSession.objects.bulk_create(sessions, batch_size=BATCH_SIZE)
+    for s in sessions:
+        s.signed_at, s.signed_by_id = signing[id(s)]
     names = _first_names({child for _, children in planned for child in children})
     discussions = []
     for session, children in planned:
@@ -234,6 +241,8 @@ def seed(*, rng, as_of: date, show: bool, stream: TextIO | None) -> dict[str, in
                 )
             )
     CaseDiscussion.objects.bulk_create(discussions, batch_size=BATCH_SIZE)
+    signed = [s for s in sessions if s.signed_at is not None]
+    SupervisionSession.objects.bulk_update(signed, ["signed_at", "signed_by"], batch_size=BATCH_SIZE)
     SupervisionFrequency.objects.bulk_create(frequencies, batch_size=BATCH_SIZE)
     return {
         "supervision sessions": len(sessions),
