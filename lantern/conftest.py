@@ -21,6 +21,55 @@ def _fresh_cache():
     cache.clear()
 
 
+#: SQLite immutability triggers lifted for a transactional test's flush, to put back afterwards.
+_LIFTED: dict[str, str] = {}
+
+
+def _restore_lifted(connection) -> None:
+    with connection.cursor() as cursor:
+        for sql in _LIFTED.values():
+            cursor.execute(sql.replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1))
+    _LIFTED.clear()
+
+
+_BLOCKER = None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the flush (the last step of the test's teardown), put the lifted triggers back."""
+    yield
+    if not _LIFTED or _BLOCKER is None:
+        return
+    from django.db import connection
+
+    with _BLOCKER.unblock():
+        _restore_lifted(connection)
+
+
+@pytest.fixture(autouse=True)
+def _flushable_on_sqlite(request, _django_db_helper, django_db_blocker):
+    """On SQLite a transactional test's database is emptied with DELETE, which the immutability
+    triggers (history tables included) refuse: lift them just for the flush, put them back after."""
+    from django.db import connection
+
+    global _BLOCKER
+    _BLOCKER = django_db_blocker
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+    yield
+    if not transactional or connection.vendor != "sqlite":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND (name LIKE '%\\_no\\_update' ESCAPE '\\' OR name LIKE '%\\_no\\_delete' ESCAPE '\\')"
+        )
+        _LIFTED.update(dict(cursor.fetchall()))
+        for name in _LIFTED:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
 @dataclass
 class World:
     north: Team

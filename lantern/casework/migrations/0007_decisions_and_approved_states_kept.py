@@ -11,7 +11,7 @@ from lantern.core.immutable import keep_state, make_immutable
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0005_default_threshold_levels")]
+    dependencies = [("casework", "0006_cinepisode_cin_referral_from_1990_and_more")]
 
     operations = [
         make_immutable("casework_contactdecision"),

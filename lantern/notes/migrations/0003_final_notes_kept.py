@@ -21,8 +21,12 @@ def _statements(vendor: str) -> tuple[list[str], list[str]]:
     if vendor == "sqlite":
         return (
             [
+                # Migration 0002 rebuilt the table on SQLite (a new constraint), which drops its
+                # triggers: put 0001's refusal of DELETE back.
+                f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE} "
+                f"BEGIN SELECT RAISE(ABORT, '{TABLE} rows cannot be deleted'); END",
                 f"CREATE TRIGGER {TABLE}_final_no_update BEFORE UPDATE ON {TABLE} "
-                f"WHEN OLD.status = 'final' AND NOT ({ALLOWED}) BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+                f"WHEN OLD.status = 'final' AND NOT ({ALLOWED}) BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
             ],
             [f"DROP TRIGGER IF EXISTS {TABLE}_final_no_update"],
         )
@@ -52,6 +56,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notes", "0001_initial")]
+    dependencies = [("notes", "0002_casenote_notes_occurred_from_1990")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
