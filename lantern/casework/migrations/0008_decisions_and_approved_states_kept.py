@@ -11,7 +11,7 @@ from lantern.core.immutable import keep_state, make_immutable
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0006_cinepisode_cin_referral_from_1990_and_more")]
+    dependencies = [("casework", "0007_plan_action_agency_required")]
 
     operations = [
         make_immutable("casework_contactdecision"),
