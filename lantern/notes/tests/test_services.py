@@ -138,6 +138,7 @@ def test_correcting_a_note_written_without_history_keeps_its_original(world):
     )
     note.skip_history_when_saving = True
     note.save()
+    note = CaseNote.objects.get(pk=note.pk)  # a later request loads it afresh
     assert not note.history.exists()
     services.case_note_correct(note=note, by=world.users["sw_north"], reason="Typo", **{**FINAL, "title": "Fixed"})
     versions, corrections = note_history(note)
