@@ -1503,7 +1503,9 @@ class Planner:
     def kind_teams(d: District, kind: str) -> list[PTeam]:
         return {LOCALITY: d.locality, ASSESS: d.assess, CPK: d.cp, HUB: d.hub, EARLY: d.early_help}[kind]
 
-    def phase_segments(self, fam: PFamily, segs: list[Seg], team: PTeam, ph: Phase, role: str, n: int) -> None:
+    def phase_segments(
+        self, fam: PFamily, segs: list[Seg], team: PTeam, ph: Phase, role: str, n: int, *, cp: bool = False
+    ) -> None:
         """Split one phase into allocation segments: worker changes for absence, balancing and leavers."""
         rng = self.rng
         t, reason, detail = ph.start, ph.reason, ph.detail
@@ -1523,7 +1525,7 @@ class Planner:
                 known is not None
                 and known.joined <= t
                 and (known.left is None or known.left > t)
-                and (known.role == role or role == Role.SOCIAL_WORKER)
+                and (known.role == role or (role == Role.SOCIAL_WORKER and not cp))  # CP: social workers only
                 and (seg_end is not None or self.can_take(known, team, role, n))
                 and rng.random() < 0.9
             ):
@@ -1580,16 +1582,26 @@ class Planner:
             planned.append((team, Phase(ph.start, ph.end, ph.kind, ph.reason, ph.detail)))
         for team, ph in planned:
             role = Role.SOCIAL_WORKER
-            if ph.kind in LONG_TERM and rng.random() < team.p_fsw:
+            cp = self.during_cp(ep, ph)  # a child protection case keeps a social worker (fsw_lead_on_cp off)
+            if ph.kind in LONG_TERM and rng.random() < team.p_fsw and not cp:
                 role = Role.FAMILY_SUPPORT_WORKER
             if segs:
                 segs[-1].end_reason = ph.reason
-            self.phase_segments(fam, segs, team, ph, role, n)
+            self.phase_segments(fam, segs, team, ph, role, n, cp=cp)
         if ep.close is not None and segs:
             segs[-1].end, segs[-1].end_reason = ep.close, AllocationReason.CASE_CLOSED
         for seg in segs:
             seg.sup = self.supervising(seg)
         ep.segs = segs
+
+    @staticmethod
+    def during_cp(ep: FEpisode, ph: Phase) -> bool:
+        """Whether the phase overlaps the episode's child protection plan (planned or recorded)."""
+        start = ep.cp[0] if ep.cp else ep.planned_cp
+        if start is None:
+            return False
+        end = ep.cp[1] if ep.cp else None
+        return (ph.end is None or start < ph.end) and (end is None or ph.start < end)
 
     def early_help_segments(self, fam: PFamily, eh: FEarlyHelp) -> None:
         segs: list[Seg] = []

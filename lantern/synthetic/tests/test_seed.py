@@ -507,6 +507,15 @@ class TestDemoPathway:
             assert s.start_date >= s.episode.referral_date
             assert s.episode.closure_date is None or (s.end_date is not None and s.end_date <= s.episode.closure_date)
 
+    def test_no_family_support_worker_leads_a_child_during_a_cp_plan(self):
+        # The council default (setting fsw_lead_on_cp off): a child protection case has a social worker.
+        led = Allocation.objects.filter(role=AllocationRole.LEAD, worker__role=Role.FAMILY_SUPPORT_WORKER)
+        far = date.max
+        for plan in ChildProtectionPlan.objects.all():
+            for a in led.filter(child_id=plan.child_id):
+                overlap = a.start_date < (plan.end_date or far) and plan.start_date < (a.end_date or far)
+                assert not overlap, (a.pk, plan.pk)
+
     def test_at_most_one_current_plan_section_per_child(self):
         current = CINPlanChild.objects.filter(start_date__isnull=False, end_date__isnull=True)
         current = Counter(current.values_list("child_id", flat=True))
