@@ -4,9 +4,12 @@ Writes docs/benchmarks.md with the machine and the date. Speed targets are prove
 by timed assertions in tests. Needs PostgreSQL (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/lantern_bench); the database is dropped and recreated.
 
-    python -m lantern.bench [--sizes demo,lancashire,kent] [--requests 60] [--reuse]
+    python -m lantern.bench [--sizes demo,lancashire,kent] [--requests 60] [--reuse] [--only onboarding]
 
---reuse skips seeding when the bench database already holds a Kent-sized council.
+--reuse skips seeding when the bench database already holds a Kent-sized council. --only onboarding
+runs only the onboarding step (lantern/onboarding/bench.py) and rewrites only its section of the
+report; it loads into BENCH_ONBOARDING_DATABASE_URL (default: the bench database's name plus
+_onboarding), which is dropped and recreated.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
+
+from lantern.onboarding import bench as onboarding_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/lantern_bench"
@@ -277,8 +282,19 @@ def _returns_lines(returns: dict) -> list[str]:
     return lines
 
 
+def onboarding_url(url: str) -> str:
+    parts = urlparse(url)
+    default = parts._replace(path=parts.path + "_onboarding").geturl()
+    return os.environ.get("BENCH_ONBOARDING_DATABASE_URL", default)
+
+
 def write_report(
-    seed_times: dict[str, float], pages: list[dict], counts: dict, requests: int, returns: dict | None = None
+    seed_times: dict[str, float],
+    pages: list[dict],
+    counts: dict,
+    requests: int,
+    returns: dict | None = None,
+    onboarding: dict | None = None,
 ) -> Path:
     out = ROOT / "docs" / "benchmarks.md"
     seed_times = seed_times or previous_seed_times(out)
@@ -333,6 +349,8 @@ def write_report(
             f"| {e['name']} | {e.get('seconds', 0):.2f} | {e.get('alerts', e.get('found', ''))} |" for e in engine
         ]
     lines += _returns_lines(returns or {})
+    section = onboarding_bench.report_lines(onboarding or {}, machine())
+    lines += [""] + section if section else []
     out.write_text("\n".join(lines) + "\n")
     return out
 
@@ -343,10 +361,22 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--reuse", action="store_true", help="reuse an already-seeded kent bench database")
     parser.add_argument("--no-community", action="store_true", help="skip the (slow) community validator")
+    parser.add_argument("--only", choices=["onboarding"], help="run only this step; keep the report's other sections")
+    parser.add_argument("--no-onboarding", action="store_true", help="skip onboarding the council from its templates")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     sizes = [s for s in args.sizes.split(",") if s]
     seed_times: dict[str, float] = {}
+    if args.only == "onboarding":
+        if not args.reuse:
+            print("seeding kent ...", flush=True)
+            seed(url, "kent")
+        result = onboarding_bench.measure(url, onboarding_url(url), _psql_admin)
+        out = ROOT / "docs" / "benchmarks.md"
+        text = out.read_text() if out.exists() else "# Benchmarks\n"
+        out.write_text(onboarding_bench.replace_section(text, onboarding_bench.report_lines(result, machine())))
+        print(f"wrote {out.relative_to(ROOT)}")
+        return
     if not args.reuse:
         # Seed the sizes in order; the last one (kent) stays in the database for the page timings.
         for size in sizes:
@@ -360,7 +390,10 @@ def main() -> None:
         print(f"{r['page']:<55} median {r['median']:7.1f} ms  p95 {r['p95']:7.1f} ms  queries {r['queries']}")
     returns = measure_returns(community=not args.no_community)
     print(json.dumps(returns))
-    path = write_report(seed_times, pages, counts, args.requests, returns)
+    onboarding = None
+    if not args.no_onboarding:
+        onboarding = onboarding_bench.measure(url, onboarding_url(url), _psql_admin)
+    path = write_report(seed_times, pages, counts, args.requests, returns, onboarding)
     print(f"wrote {path.relative_to(ROOT)}")
 
 
