@@ -218,10 +218,11 @@ def _written_in_part_by(kind, subject, user):
     if kind == "cin_plan":
         from lantern.casework.models import PlanAction
 
-        rows = PlanAction.history.filter(section__plan_id=subject.pk)
+        record = PlanAction.objects.filter(section__plan_id=subject.pk).first()
     else:
-        rows = subject.history.all()
-    rows.filter(history_id=rows.order_by("history_id").values("history_id")[:1]).update(history_user=user)
+        record = subject
+    record._history_user = user  # django-simple-history records who saved this version
+    record.save()
 
 
 @pytest.mark.parametrize("kind", KINDS)
