@@ -151,7 +151,8 @@ def report_lines(result: dict, machine: str) -> list[str]:
         f"Dry run plus load: **{onboarding / 60:.1f} minutes, {'under' if under else 'OVER'} the 10-minute target**.",
         "",
         f"Memory: the dry run of the demo sample ({demo['megabytes']} MB, {demo['rows']:,} rows) peaks at "
-        f"{demo['peak_mb']} MB; the Kent files ({result['megabytes']} MB) at {result['dry_run']['peak_mb']} MB "
+        f"{demo['peak_mb']} MB; the Kent files ({result['megabytes']} MB, "
+        f"{result['megabytes'] / max(demo['megabytes'], 0.1):.0f} times as much) at {result['dry_run']['peak_mb']} MB "
         f"for the dry run and {result['load']['peak_mb']} MB for the load.",
         "",
         "| File | MB | Rows |",
