@@ -33,18 +33,38 @@ def _restore_lifted(connection) -> None:
 
 
 _BLOCKER = None
+#: Set by a transactional test: its flush empties every table, rows data migrations put there too.
+_FLUSHED = False
+
+
+def _restore_migrated_rows() -> None:
+    """Put back the rows data migrations add (the council's default threshold levels), which a
+    transactional test's flush removes on every database, so the tests after it find them."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("lantern.casework.migrations.0005_default_threshold_levels").add_levels(apps, None)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """After the flush (the last step of the test's teardown), put the lifted triggers back."""
+    """After the flush (the last step of the test's teardown), put the lifted triggers and the
+    migrated rows back."""
+    global _FLUSHED
     yield
-    if not _LIFTED or _BLOCKER is None:
+    if _BLOCKER is None or nextitem is None:  # the last test: its database is already gone
+        _LIFTED.clear()
+        _FLUSHED = False
         return
     from django.db import connection
 
     with _BLOCKER.unblock():
-        _restore_lifted(connection)
+        if _LIFTED:
+            _restore_lifted(connection)
+        if _FLUSHED:
+            _restore_migrated_rows()
+    _FLUSHED = False
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +78,11 @@ def _flushable_on_sqlite(request, _django_db_helper, django_db_blocker):
     marker = request.node.get_closest_marker("django_db")
     transactional = "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
     yield
-    if not transactional or connection.vendor != "sqlite":
+    if not transactional:
+        return
+    global _FLUSHED
+    _FLUSHED = True
+    if connection.vendor != "sqlite":
         return
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(
