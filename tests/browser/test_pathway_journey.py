@@ -232,7 +232,9 @@ def test_contact_to_step_down_for_a_family(page, axe, haddads, sign_in, sign_out
     page.locator("[name=comment]").fill("Outcomes met; family agree.")
     page.locator("[name=rationale]").fill("Early help can sustain the routines; school will stay involved.")
     page.get_by_role("button", name="Record decision").click()
-    page.wait_for_url(f"**/children/{amir.pk}/")
+    # The child leaves the team's work for early help: the manager lands on My work, told so.
+    page.wait_for_url("**/my-work/")
+    assert "Step-down approved: the child is now with early help." in page.locator("main").inner_text()
     axe(page)
     episode.refresh_from_db()
     assert episode.closure_date == today and episode.closure_reason == "RC7"
